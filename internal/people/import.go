@@ -389,9 +389,9 @@ func (im *importer) loadExisting(ctx context.Context) error {
 func (im *importer) resolveManagers() {
 	for _, r := range im.f.rows {
 		m := r.managerEmail
-		switch {
-		case m == "":
-		case m == r.email:
+		switch m {
+		case "":
+		case r.email:
 			im.fail(r, "manager_email", "a person cannot be their own manager")
 		default:
 			if j, ok := im.first[m]; ok {

@@ -136,10 +136,10 @@ func (c *checker) timezone(s string) (string, string) {
 		return s, p
 	}
 	p := ""
-	switch {
-	case s == "":
+	switch s {
+	case "":
 		p = "is required (an IANA time zone such as Europe/Berlin)"
-	case s == "Local":
+	case "Local":
 		p = `"Local" is not an IANA time zone; use a name such as Europe/Berlin`
 	default:
 		if textProblem(s) != "" {
