@@ -197,4 +197,3 @@ func sortedStrings(s []string) []string {
 	slices.Sort(s)
 	return s
 }
-
