@@ -1,0 +1,60 @@
+package httpapi
+
+// routes lists every route the server answers. Who may call what is decided
+// by the feature services (they receive the caller); the api group only
+// insists that someone is signed in.
+func (s *Server) routes() {
+	e := s.echo
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metricsHandler())
+	e.GET("/api/openapi.yaml", s.openAPI)
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/setup", s.setupState)
+	v1.POST("/setup", s.completeSetup)
+	v1.POST("/auth/sign-in", s.signIn)
+	v1.POST("/auth/sign-out", s.signOut)
+	v1.GET("/auth/me", s.me)
+
+	v1.GET("/users", s.listUsers)
+	v1.POST("/users", s.createUser)
+	v1.GET("/users/:id", s.getUser)
+	v1.PATCH("/users/:id", s.updateUser)
+
+	v1.GET("/tokens", s.listTokens)
+	v1.POST("/tokens", s.createToken)
+	v1.DELETE("/tokens/:id", s.revokeToken)
+
+	v1.GET("/settings/levels", s.listLevels)
+	v1.PUT("/settings/levels", s.replaceLevels)
+
+	v1.GET("/people", s.listPeople)
+	v1.POST("/people", s.createPerson)
+	v1.POST("/people/import", s.importPeople)
+	v1.GET("/people/:id", s.getPerson)
+	v1.PATCH("/people/:id", s.updatePerson)
+	v1.GET("/teams", s.listTeams)
+
+	v1.GET("/events", s.listEvents)
+	v1.POST("/events", s.createEvent)
+	v1.GET("/systems", s.listSystems)
+	v1.GET("/events/:id", s.getEvent)
+	v1.PATCH("/events/:id", s.updateEvent)
+	v1.GET("/events/:id/timeline", s.listTimeline)
+	v1.POST("/events/:id/timeline", s.addTimelineEntry)
+	v1.PATCH("/events/:id/timeline/:entry_id", s.updateTimelineEntry)
+	v1.DELETE("/events/:id/timeline/:entry_id", s.deleteTimelineEntry)
+	v1.POST("/events/:id/involvements", s.addInvolvement)
+	v1.PATCH("/events/:id/involvements/:inv_id", s.updateInvolvement)
+	v1.DELETE("/events/:id/involvements/:inv_id", s.deleteInvolvement)
+	v1.POST("/events/:id/references", s.addReference)
+	v1.PATCH("/events/:id/references/:ref_id", s.updateReference)
+	v1.DELETE("/events/:id/references/:ref_id", s.deleteReference)
+
+	// Anything else under /api is a 404 problem, not the web app.
+	v1.Any("/*", s.notFound)
+	e.Any("/api/*", s.notFound)
+	e.GET("/*", s.web)
+	e.HEAD("/*", s.web)
+}

@@ -1,0 +1,150 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/debrief-dev/debrief/internal/accounts"
+	"github.com/debrief-dev/debrief/internal/pagination"
+)
+
+type listResponse[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+type itemsResponse[T any] struct {
+	Items []T `json:"items"`
+}
+
+func list[T any](items []T, next string) listResponse[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return listResponse[T]{Items: items, NextCursor: next}
+}
+
+func itemsOf[T any](items []T) itemsResponse[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return itemsResponse[T]{Items: items}
+}
+
+func (s *Server) listUsers(c echo.Context) error {
+	a, err := caller(c)
+	if err != nil {
+		return err
+	}
+	page, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	users, next, err := s.Accounts.ListUsers(c.Request().Context(), a,
+		accounts.UserFilter{Q: c.QueryParam("q"), Role: c.QueryParam("role"), Page: page})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, list(users, next))
+}
+
+func (s *Server) createUser(c echo.Context) error {
+	a, err := caller(c)
+	if err != nil {
+		return err
+	}
+	var in accounts.NewUser
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	u, err := s.Accounts.CreateUser(c.Request().Context(), a, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, u)
+}
+
+func (s *Server) getUser(c echo.Context) error {
+	a, err := caller(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.Accounts.GetUser(c.Request().Context(), a, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) updateUser(c echo.Context) error {
+	a, err := caller(c)
+	if err != nil {
+		return err
+	}
+	var in accounts.UserPatch
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	u, err := s.Accounts.UpdateUser(c.Request().Context(), a, c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) listTokens(c echo.Context) error {
+	a, err := caller(c)
+	if err != nil {
+		return err
+	}
+	toks, err := s.Accounts.ListTokens(c.Request().Context(), a)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, itemsOf(toks))
+}
+
+type newTokenRequest struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) createToken(c echo.Context) error {
+	a, err := caller(c)
+	if err != nil {
+		return err
+	}
+	var in newTokenRequest
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	tok, err := s.Accounts.CreateToken(c.Request().Context(), a, in.Name)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, tok)
+}
+
+func (s *Server) revokeToken(c echo.Context) error {
+	a, err := caller(c)
+	if err != nil {
+		return err
+	}
+	if err := s.Accounts.RevokeToken(c.Request().Context(), a, c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// pageParams reads limit and cursor.
+func pageParams(c echo.Context) (pagination.Page, error) {
+	p := pagination.Page{Cursor: c.QueryParam("cursor")}
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := atoiField("limit", v)
+		if err != nil {
+			return p, err
+		}
+		p.Limit = n
+	}
+	return p.Normalize()
+}
