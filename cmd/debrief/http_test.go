@@ -152,6 +152,8 @@ func TestBadInputIsA4xxProblem(t *testing.T) {
 		{"csv as json", "POST", "/api/v1/people/import", `{}`, "", 415},
 		{"bad limit", "GET", "/api/v1/people?limit=abc", nil, "", 400},
 		{"limit too big", "GET", "/api/v1/events?limit=5000", nil, "", 400},
+		{"limit zero", "GET", "/api/v1/people?limit=0", nil, "", 400},
+		{"limit negative", "GET", "/api/v1/users?limit=-1", nil, "", 400},
 		{"bad cursor", "GET", "/api/v1/events?cursor=not-a-cursor", nil, "", 400},
 		{"bad kind filter", "GET", "/api/v1/events?kind=disaster", nil, "", 400},
 		{"unknown event", "GET", "/api/v1/events/00000000-0000-0000-0000-000000000000", nil, "", 404},

@@ -22,6 +22,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
+	"github.com/debrief-dev/debrief/internal/nullable"
 	"github.com/debrief-dev/debrief/internal/pagination"
 )
 
@@ -337,6 +338,12 @@ type UserPatch struct {
 	Active   *bool   `json:"active"`
 	PersonID *string `json:"person_id"`
 	Password *string `json:"password"`
+}
+
+// UnmarshalJSON reads a null person_id as "", which unlinks the person.
+func (p *UserPatch) UnmarshalJSON(b []byte) error {
+	type plain UserPatch
+	return nullable.DecodeClearable(b, (*plain)(p), "person_id")
 }
 
 // UpdateUser changes a user. The last active admin cannot lose the role or

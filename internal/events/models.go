@@ -7,7 +7,11 @@
 // package does not depend on the people feature.
 package events
 
-import "time"
+import (
+	"time"
+
+	"github.com/debrief-dev/debrief/internal/nullable"
+)
 
 // Kind is what sort of event this was.
 type Kind string
@@ -177,9 +181,9 @@ type EventInput struct {
 	InvestigatorID string   `json:"investigator_id,omitempty"`
 }
 
-// EventPatch changes some fields of an event; nil leaves a field alone.
-// An empty string clears ended_at and investigator_id; an empty list clears
-// systems.
+// EventPatch changes some fields of an event; an absent field is left
+// alone. null or an empty string clears ended_at and investigator_id; an
+// empty list clears systems.
 type EventPatch struct {
 	Title          *string   `json:"title,omitempty"`
 	Kind           *Kind     `json:"kind,omitempty"`
@@ -200,8 +204,9 @@ type ListFilter struct {
 	Status Status
 	// System matches one of the event's systems exactly, ignoring case.
 	System string
-	// From and To bound started_at, both inclusive. Each is RFC 3339 or a
-	// date (YYYY-MM-DD, UTC); a date in To includes that whole day.
+	// From and To bound started_at: From inclusive, To exclusive. Each is
+	// RFC 3339 or a date (YYYY-MM-DD, UTC); a date in To includes that
+	// whole day.
 	From string
 	To   string
 	// Q matches a substring of the title or summary, ignoring case.
@@ -300,4 +305,17 @@ type ReferencePatch struct {
 	URL   *string        `json:"url,omitempty"`
 	Label *string        `json:"label,omitempty"`
 	Kind  *ReferenceKind `json:"kind,omitempty"`
+}
+
+// UnmarshalJSON reads null as "" for the fields it clears: the contract
+// clears with null, and a plain *string cannot tell null from absent.
+func (p *EventPatch) UnmarshalJSON(b []byte) error {
+	type plain EventPatch
+	return nullable.DecodeClearable(b, (*plain)(p), "ended_at", "investigator_id")
+}
+
+// UnmarshalJSON reads a null person_id as "", which clears it.
+func (p *TimelineEntryPatch) UnmarshalJSON(b []byte) error {
+	type plain TimelineEntryPatch
+	return nullable.DecodeClearable(b, (*plain)(p), "person_id")
 }

@@ -70,8 +70,9 @@ func parseTime(f *apperr.Fields, field, s string, required bool) (time.Time, boo
 
 func normTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// parseBound reads a list filter bound: RFC 3339, or a UTC date. endOfDay
-// makes a date mean "up to the end of that day".
+// parseBound reads a list filter bound: RFC 3339, or a UTC date. For the
+// upper bound (endOfDay) a date means "up to the end of that day" and a time
+// is exclusive, so consecutive ranges [a, b) and [b, c) never share an event.
 func parseBound(f *apperr.Fields, field, s string, endOfDay bool) (t time.Time, exclusive bool, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -88,7 +89,7 @@ func parseBound(f *apperr.Fields, field, s string, endOfDay bool) (t time.Time, 
 		f.Add(field, "must be a date (YYYY-MM-DD) or an RFC 3339 time")
 		return time.Time{}, false, false
 	}
-	return normTime(t), false, true
+	return normTime(t), endOfDay, true
 }
 
 // normID returns the canonical form of a UUID so lookups match on SQLite

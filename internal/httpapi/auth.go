@@ -146,6 +146,9 @@ func (s *Server) signIn(c echo.Context) error {
 }
 
 func (s *Server) signOut(c echo.Context) error {
+	if _, err := caller(c); err != nil {
+		return err // the contract lists sign-out for signed-in users only (401 otherwise)
+	}
 	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 		if err := s.Accounts.SignOut(c.Request().Context(), ck.Value); err != nil {
 			return err

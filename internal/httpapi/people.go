@@ -52,13 +52,11 @@ func (s *Server) listPeople(c echo.Context) error {
 	}
 	f := people.ListFilter{Q: c.QueryParam("q"), Team: c.QueryParam("team"), Level: c.QueryParam("level"),
 		Active: people.ActiveFilter(c.QueryParam("active")), Cursor: c.QueryParam("cursor")}
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := atoiField("limit", v)
-		if err != nil {
-			return err
-		}
-		f.Limit = n
+	n, err := limitParam(c)
+	if err != nil {
+		return err
 	}
+	f.Limit = n
 	res, err := s.People.List(c.Request().Context(), f)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/debrief-dev/debrief/internal/accounts"
+	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/pagination"
 )
 
@@ -138,13 +139,27 @@ func (s *Server) revokeToken(c echo.Context) error {
 
 // pageParams reads limit and cursor.
 func pageParams(c echo.Context) (pagination.Page, error) {
-	p := pagination.Page{Cursor: c.QueryParam("cursor")}
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := atoiField("limit", v)
-		if err != nil {
-			return p, err
-		}
-		p.Limit = n
+	n, err := limitParam(c)
+	if err != nil {
+		return pagination.Page{}, err
 	}
-	return p.Normalize()
+	return pagination.Page{Cursor: c.QueryParam("cursor"), Limit: n}.Normalize()
+}
+
+// limitParam reads ?limit=, 0 when absent. An explicit 0 is refused here
+// because services read 0 as "use the default".
+func limitParam(c echo.Context) (int, error) {
+	v := c.QueryParam("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := atoiField("limit", v)
+	if err != nil {
+		return 0, err
+	}
+	if n < 1 || n > pagination.MaxLimit {
+		return 0, &apperr.Error{Code: apperr.Invalid, Message: "limit must be between 1 and 200",
+			Fields: []apperr.FieldError{{Field: "limit", Message: "must be between 1 and 200"}}}
+	}
+	return n, nil
 }
