@@ -536,6 +536,21 @@ func authzTable() []authzCase {
 			},
 			ok:      markerIn("/api/v1/people/{sam}"),
 			refused: noMarker("/api/v1/people/{sam}")},
+		{method: "POST", route: "/api/v1/language/check", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/language/check", body: map[string]string{"text": "Why did you restart it?", "kind": "question"}}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				var res struct {
+					Flags []struct{ Category string } `json:"flags"`
+				}
+				r.decode(t, &res)
+				if len(res.Flags) == 0 || res.Flags[0].Category != "why_question" {
+					t.Errorf("flags = %s", r.Body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/language/categories", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq { return authzReq{path: "/api/v1/language/categories"} }},
 		{method: "GET", route: "/api/v1/teams", want: want(401, 200, 200, 200, 200),
 			build: func(t *testing.T, x *authzCtx) authzReq { return authzReq{path: "/api/v1/teams"} },
 			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {

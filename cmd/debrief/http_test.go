@@ -215,3 +215,45 @@ func TestOpsEndpoints(t *testing.T) {
 		t.Error("no request id header")
 	}
 }
+
+func TestLanguageCheckOverHTTP(t *testing.T) {
+	c := loadContract(t)
+	s := startServer(t, config.SQLite, nil)
+	admin := s.setup(t, c)
+	var res struct {
+		Flags []struct {
+			Category    string   `json:"category"`
+			Severity    string   `json:"severity"`
+			Start       int      `json:"start"`
+			End         int      `json:"end"`
+			Text        string   `json:"text"`
+			Suggestions []string `json:"suggestions"`
+		} `json:"flags"`
+	}
+	// Offsets count code points: "Zoë — " is 6 of them but 8 bytes.
+	admin.must(200, "POST", "/api/v1/language/check", map[string]string{"text": "Zoë — why did you restart the database?", "kind": "question"}).decode(t, &res)
+	if len(res.Flags) == 0 {
+		t.Fatal("no flag for a why question")
+	}
+	f := res.Flags[0]
+	if f.Category != "why_question" || f.Severity != "warning" || f.Start != 6 || len(f.Suggestions) == 0 {
+		t.Fatalf("flag = %+v", f)
+	}
+	if got := string([]rune("Zoë — why did you restart the database?")[f.Start:f.End]); got != f.Text {
+		t.Fatalf("span %d-%d is %q, flag text %q", f.Start, f.End, got, f.Text)
+	}
+	admin.must(200, "POST", "/api/v1/language/check", map[string]string{"text": "The cache should expire after five minutes.", "kind": "note"}).decode(t, &res)
+	for _, f := range res.Flags {
+		if f.Severity == "warning" {
+			t.Fatalf("innocent system expectation flagged: %+v", f)
+		}
+	}
+	for _, body := range []any{
+		map[string]string{"text": "x", "kind": "poem"},
+		map[string]string{"text": "x"},
+		map[string]any{"text": 5, "kind": "note"},
+		map[string]string{"text": strings.Repeat("a", 100_001), "kind": "note"},
+	} {
+		admin.must(400, "POST", "/api/v1/language/check", body).problem(t)
+	}
+}

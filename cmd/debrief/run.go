@@ -25,6 +25,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/demo"
 	"github.com/debrief-dev/debrief/internal/events"
 	"github.com/debrief-dev/debrief/internal/httpapi"
+	"github.com/debrief-dev/debrief/internal/langcheck"
 	"github.com/debrief-dev/debrief/internal/people"
 )
 
@@ -160,8 +161,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return fmt.Errorf("web app files: %w", err)
 	}
+	checker, err := langcheck.New()
+	if err != nil {
+		return fmt.Errorf("language checker: %w", err)
+	}
 	srv := httpapi.New(httpapi.Deps{
-		Log: log, DB: a.db, Accounts: a.accounts, People: a.people, Events: a.events,
+		Log: log, DB: a.db, Accounts: a.accounts, People: a.people, Events: a.events, Language: checker,
 		Web: web, OpenAPI: api.Spec, Version: version, MaxBodyBytes: cfg.MaxBodyBytes,
 		SecureCookies: cfg.SecureCookies, BaseURL: cfg.BaseURL,
 	})

@@ -52,6 +52,9 @@ func (s *Server) routes() {
 	v1.PATCH("/events/:id/references/:ref_id", s.updateReference)
 	v1.DELETE("/events/:id/references/:ref_id", s.deleteReference)
 
+	v1.POST("/language/check", s.checkLanguage)
+	v1.GET("/language/categories", s.languageCategories)
+
 	// Anything else under /api is a 404 problem, not the web app.
 	v1.Any("/*", s.notFound)
 	e.Any("/api/*", s.notFound)

@@ -25,6 +25,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/database"
 	"github.com/debrief-dev/debrief/internal/events"
+	"github.com/debrief-dev/debrief/internal/langcheck"
 	"github.com/debrief-dev/debrief/internal/people"
 )
 
@@ -35,6 +36,8 @@ type Deps struct {
 	Accounts *accounts.Service
 	People   *people.Service
 	Events   *events.Service
+	// Language checks text people write for blaming language.
+	Language *langcheck.Checker
 	// Web is the built web app (may lack index.html in a dev build).
 	Web fs.FS
 	// OpenAPI is the contract served at /api/openapi.yaml.
