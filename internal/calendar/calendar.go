@@ -145,9 +145,11 @@ func (e *Error) Error() string { return fmt.Sprintf("calendar (%s): %v", e.Kind,
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// KindOf returns the kind of err; unclassified errors are Retryable when
-// they look transient (timeouts, cancelled contexts excluded) and
-// Permanent otherwise.
+// KindOf returns the kind of err; an unclassified error is Permanent.
+// Providers classify their own errors, and leave the caller's cancelled
+// context unclassified: a job that is being stopped must not mark a
+// booking failed, since its write may have been applied — check ctx.Err()
+// before acting on Permanent.
 func KindOf(err error) Kind {
 	var e *Error
 	if errors.As(err, &e) {
