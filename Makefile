@@ -43,7 +43,7 @@ test-go:
 	$(GO) test -count=1 -timeout 15m ./...
 
 test-web: frontend/node_modules/.package-lock.json
-	cd frontend && $(NPM) run typecheck && $(NPM) run lint && $(NPM) run test:unit
+	cd frontend && $(NPM) run check
 
 test-e2e: build
 	cd frontend && DEBRIEF_BIN=$(CURDIR)/$(BIN) $(NPM) run test:e2e

@@ -1,0 +1,98 @@
+import { lazy, Suspense, type ReactNode } from 'react'
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom'
+import { SessionProvider, useSession } from './auth/session'
+import { Layout } from './components/Layout'
+import { ToastProvider } from './components/toast'
+import { SessionError, Splash } from './components/Splash'
+import { Callout, LoadingBlock } from './components/ui'
+import { SignInPage } from './pages/SignInPage'
+import { SetupPage } from './pages/SetupPage'
+import { NotFoundPage } from './pages/NotFoundPage'
+
+const EventsPage = lazy(() => import('./pages/EventsPage'))
+const EventPage = lazy(() => import('./pages/EventPage'))
+const PeoplePage = lazy(() => import('./pages/PeoplePage'))
+const PersonPage = lazy(() => import('./pages/PersonPage'))
+const UsersPage = lazy(() => import('./pages/UsersPage'))
+const SettingsPage = lazy(() => import('./pages/SettingsPage'))
+const TokensPage = lazy(() => import('./pages/TokensPage'))
+
+export function App() {
+  return (
+    <SessionProvider>
+      <ToastProvider>
+        <BrowserRouter>
+          <AppRoutes />
+        </BrowserRouter>
+      </ToastProvider>
+    </SessionProvider>
+  )
+}
+
+function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/setup" element={<SetupPage />} />
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <Layout />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<Navigate to="/events" replace />} />
+        <Route path="/events" element={<EventsPage />} />
+        <Route path="/events/:id" element={<EventPage />} />
+        <Route path="/people" element={<PeoplePage />} />
+        <Route path="/people/:id" element={<PersonPage />} />
+        <Route
+          path="/admin/users"
+          element={
+            <RequireAdmin>
+              <UsersPage />
+            </RequireAdmin>
+          }
+        />
+        <Route
+          path="/settings"
+          element={
+            <RequireAdmin>
+              <SettingsPage />
+            </RequireAdmin>
+          }
+        />
+        <Route path="/account/tokens" element={<TokensPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  )
+}
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { state } = useSession()
+  const location = useLocation()
+  if (state.status === 'loading') return <Splash />
+  if (state.status === 'error') return <SessionError />
+  if (state.status === 'anonymous') {
+    if (state.setupNeeded) return <Navigate to="/setup" replace />
+    return (
+      <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search, expired: state.expired }} />
+    )
+  }
+  return <>{children}</>
+}
+
+function RequireAdmin({ children }: { children: ReactNode }) {
+  const { state } = useSession()
+  if (state.status === 'signed-in' && state.session.user.role !== 'admin') {
+    return (
+      <div className="page">
+        <Callout tone="info" title="This page is for admins">
+          <p>Ask an admin of your Debrief if you need something changed here.</p>
+        </Callout>
+      </div>
+    )
+  }
+  return <Suspense fallback={<LoadingBlock />}>{children}</Suspense>
+}
