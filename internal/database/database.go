@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -148,7 +149,17 @@ func (d *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrations for %s: %w", dir, err)
 	}
-	p, err := goose.NewProvider(dialect, d.SQL, sub)
+	var opts []goose.ProviderOption
+	if d.Dialect == config.Postgres {
+		// Several serve processes may start together on one database; an
+		// advisory lock makes them migrate one after the other.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, d.SQL, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("load migrations: %w", err)
 	}

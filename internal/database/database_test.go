@@ -123,3 +123,28 @@ func TestConstraintErrorsAreTranslated(t *testing.T) {
 		}
 	})
 }
+
+// Processes that start together on one PostgreSQL database must not race
+// on the schema: the migration lock makes one wait for the other.
+func TestConcurrentMigrationsOnPostgres(t *testing.T) {
+	opts := dbtest.Options(t, config.Postgres)
+	ctx := context.Background()
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			db, err := database.Open(ctx, opts)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer func() { _ = db.Close() }()
+			_, err = db.Migrate(ctx)
+			errs <- err
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent migrate: %v", err)
+		}
+	}
+}
