@@ -34,6 +34,40 @@ func (s *Service) Get(ctx context.Context, id string) (Person, error) {
 	return p, nil
 }
 
+// GetMany returns the people with the given ids, in the order asked. An id
+// that names nobody is a NotFound error naming it, so callers that plan
+// meetings never silently drop someone.
+func (s *Service) GetMany(ctx context.Context, ids []string) ([]Person, error) {
+	canon := make([]string, 0, len(ids))
+	for _, id := range ids {
+		cid, ok := canonicalID(id)
+		if !ok {
+			return nil, apperr.NotFoundf("no person with id %q", id)
+		}
+		canon = append(canon, cid)
+	}
+	byID := make(map[string]Person, len(canon))
+	for chunk := range slices.Chunk(slices.Compact(slices.Sorted(slices.Values(canon))), chunkSize) {
+		var views []personView
+		if err := personQuery(s.db.WithContext(ctx)).Where("p.id IN ?", chunk).Scan(&views).Error; err != nil {
+			return nil, fmt.Errorf("load people: %w", err)
+		}
+		for _, v := range views {
+			p := v.person()
+			byID[p.ID] = p
+		}
+	}
+	out := make([]Person, 0, len(canon))
+	for i, id := range canon {
+		p, ok := byID[id]
+		if !ok {
+			return nil, apperr.NotFoundf("no person with id %q", ids[i])
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 // Create adds a person. Admins and facilitators only.
 func (s *Service) Create(ctx context.Context, a actor.Actor, in PersonInput) (Person, error) {
 	if err := requireEditor(a); err != nil {
