@@ -516,7 +516,7 @@ func TestDatabaseRefusesOverlap(t *testing.T) {
 			t.Fatal(err)
 		}
 		hold := func(person, start, end string, active bool) error {
-			if db.Gorm.Dialector.Name() == "postgres" {
+			if db.Gorm.Name() == "postgres" {
 				return db.Gorm.Exec(`INSERT INTO booking_holds (booking_id, person_id, during, active)
 					VALUES (?, ?, tstzrange(CAST(? AS timestamptz), CAST(? AS timestamptz), '[)'), ?)`,
 					other, person, atTime(start), atTime(end), active).Error

@@ -230,7 +230,7 @@ func releaseHolds(ctx context.Context, tx *gorm.DB, bookingID string) error {
 	return nil
 }
 
-func isPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
+func isPostgres(db *gorm.DB) bool { return db.Name() == "postgres" }
 
 // PostgreSQL error codes the service turns into conflicts.
 const (

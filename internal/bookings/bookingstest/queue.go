@@ -37,7 +37,7 @@ func NewQueue(ctx context.Context, db *gorm.DB) (*Queue, error) {
 	ddl := `CREATE TABLE IF NOT EXISTS bookingstest_jobs (
 		id integer PRIMARY KEY AUTOINCREMENT, kind text NOT NULL, booking_id text NOT NULL,
 		args text NOT NULL, is_unique boolean NOT NULL, done boolean NOT NULL DEFAULT false)`
-	if db.Dialector.Name() == "postgres" {
+	if db.Name() == "postgres" {
 		ddl = `CREATE TABLE IF NOT EXISTS bookingstest_jobs (
 			id bigserial PRIMARY KEY, kind text NOT NULL, booking_id text NOT NULL,
 			args text NOT NULL, is_unique boolean NOT NULL, done boolean NOT NULL DEFAULT false)`
