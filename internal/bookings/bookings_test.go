@@ -546,7 +546,7 @@ func TestDatabaseRefusesOverlap(t *testing.T) {
 			t.Fatalf("activating an overlapping hold: %v", err)
 		}
 		// Moving a hold into a clash is refused too.
-		if db.Gorm.Dialector.Name() == "postgres" {
+		if db.Gorm.Name() == "postgres" {
 			err = db.Gorm.Exec("UPDATE booking_holds SET during = tstzrange(CAST(? AS timestamptz), CAST(? AS timestamptz), '[)') WHERE booking_id = ? AND person_id = ?",
 				atTime("14:45"), atTime("15:30"), other, lee).Error
 		} else {
