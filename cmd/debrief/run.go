@@ -11,22 +11,33 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/debrief-dev/debrief/api"
 	"github.com/debrief-dev/debrief/frontend"
 	"github.com/debrief-dev/debrief/internal/accounts"
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
+	"github.com/debrief-dev/debrief/internal/availability"
+	"github.com/debrief-dev/debrief/internal/bookings"
+	"github.com/debrief-dev/debrief/internal/calendar"
+	"github.com/debrief-dev/debrief/internal/calendar/builtin"
+	"github.com/debrief-dev/debrief/internal/calendar/google"
 	"github.com/debrief-dev/debrief/internal/config"
 	"github.com/debrief-dev/debrief/internal/database"
 	"github.com/debrief-dev/debrief/internal/demo"
 	"github.com/debrief-dev/debrief/internal/events"
+	"github.com/debrief-dev/debrief/internal/guides"
 	"github.com/debrief-dev/debrief/internal/httpapi"
+	"github.com/debrief-dev/debrief/internal/jobs"
 	"github.com/debrief-dev/debrief/internal/langcheck"
 	"github.com/debrief-dev/debrief/internal/people"
+	"github.com/debrief-dev/debrief/internal/settings"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -105,43 +116,100 @@ func noArgs(cmd string, rest []string) error {
 
 // app is the wired set of services shared by the commands.
 type app struct {
-	db       *database.DB
-	accounts *accounts.Service
-	people   *people.Service
-	events   *events.Service
+	db           *database.DB
+	accounts     *accounts.Service
+	people       *people.Service
+	events       *events.Service
+	guides       *guides.Service
+	bookings     *bookings.Service
+	availability *availability.Service
+	jobs         *jobs.Runner
 }
 
-func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrateFirst bool) (*app, error) {
+func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrateFirst bool) (_ *app, err error) {
 	db, err := database.Open(ctx, database.OptionsFrom(cfg, log))
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			_ = db.Close()
+		}
+	}()
 	if migrateFirst {
 		n, err := db.Migrate(ctx)
 		if err != nil {
-			_ = db.Close()
 			return nil, err
 		}
 		if n > 0 {
 			log.Info("applied migrations", slog.Int("count", n))
 		}
 	} else if err := db.Current(ctx); err != nil {
-		_ = db.Close()
 		return nil, fmt.Errorf("%w; run `debrief migrate up` first", err)
 	}
 	acc, err := accounts.NewService(db.Gorm, accounts.Options{
 		SessionTTL: cfg.SessionTTL, SignInLimit: cfg.SignInLimit, SignInWindow: cfg.SignInWindow,
 	})
 	if err != nil {
-		_ = db.Close()
 		return nil, err
 	}
 	ppl := people.NewService(db.Gorm)
 	if err := ppl.EnsureDefaultLevels(ctx); err != nil {
-		_ = db.Close()
 		return nil, err
 	}
-	return &app{db: db, accounts: acc, people: ppl, events: events.NewService(db.Gorm)}, nil
+	ev := events.NewService(db.Gorm)
+	gs := guides.NewService(db.Gorm, ev, ppl)
+	if err := gs.EnsureBuiltins(ctx); err != nil {
+		return nil, err
+	}
+
+	// Calendars: Google when configured, otherwise the built-in calendar,
+	// which needs nothing outside Debrief.
+	providers := map[string]calendar.Provider{}
+	defaultProvider := bookings.ProviderBuiltin
+	var gp *google.Provider
+	if cfg.GoogleCredFile != "" {
+		creds, err := os.ReadFile(cfg.GoogleCredFile)
+		if err != nil {
+			return nil, fmt.Errorf("DEBRIEF_GOOGLE_CREDENTIALS_FILE: %w", err)
+		}
+		gp, err = google.New(ctx, google.Config{CredentialsJSON: creds, Subject: cfg.GoogleOrganizer,
+			Endpoint: cfg.GoogleEndpoint, ConferenceSolution: cfg.GoogleConference})
+		if err != nil {
+			return nil, fmt.Errorf("google calendar: %w", err)
+		}
+		providers[bookings.ProviderGoogle] = gp
+		defaultProvider = bookings.ProviderGoogle
+	}
+	queue := &jobs.BookingQueue{}
+	bk := bookings.NewService(db.Gorm, providers, queue, bookings.WithDefaultProvider(defaultProvider),
+		bookings.WithDefaultOrganizer(cfg.GoogleOrganizer))
+	runner, err := jobs.New(db, log, jobs.Config{
+		RetryBase: cfg.JobRetryBase, MaxAttempts: cfg.JobMaxAttempts, JobTimeout: cfg.JobTimeout,
+		PollInterval: cfg.JobPollInterval, Periodic: []jobs.Periodic{jobs.BookingPeriodic(cfg.SyncInterval)},
+	}, func(w *river.Workers) { jobs.RegisterBookingWorkers(w, bk) })
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	queue.Bind(runner)
+	if migrateFirst {
+		if err := runner.Migrate(ctx); err != nil {
+			return nil, fmt.Errorf("job queue migrations: %w", err)
+		}
+	}
+	var readCalendars calendar.Provider = builtin.New(busySource(bk.BusyForCalendars), builtin.Options{})
+	if gp != nil {
+		readCalendars = gp
+	}
+	av := availability.NewService(ppl, bk, readCalendars)
+	return &app{db: db, accounts: acc, people: ppl, events: ev, guides: gs, bookings: bk, availability: av, jobs: runner}, nil
+}
+
+// busySource lets the built-in calendar read Debrief's own bookings.
+type busySource func(ctx context.Context, calendars []string, start, end time.Time) (map[string][]calendar.Interval, error)
+
+func (f busySource) Busy(ctx context.Context, calendars []string, start, end time.Time) (map[string][]calendar.Interval, error) {
+	return f(ctx, calendars, start, end)
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
@@ -166,7 +234,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		return fmt.Errorf("language checker: %w", err)
 	}
 	srv := httpapi.New(httpapi.Deps{
-		Log: log, DB: a.db, Accounts: a.accounts, People: a.people, Events: a.events, Language: checker,
+		Log: log, DB: a.db, Accounts: a.accounts, People: a.people, Events: a.events, Guides: a.guides, Language: checker,
+		Settings: settings.NewService(a.db.Gorm), Bookings: a.bookings, Availability: a.availability,
 		Web: web, OpenAPI: api.Spec, Version: version, MaxBodyBytes: cfg.MaxBodyBytes,
 		SecureCookies: cfg.SecureCookies, BaseURL: cfg.BaseURL,
 	})
@@ -185,6 +254,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Jobs run until the process is asked to stop; they get their own
+	// context so that Stop, not the signal, decides when work ends.
+	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		_ = hs.Close()
+		return fmt.Errorf("start jobs: %w", err)
+	}
 
 	_, _ = fmt.Fprintf(stdout, "Debrief is running at %s\n", url)
 	tok, err := a.accounts.IssueSetupToken(ctx)
@@ -207,10 +282,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shutCtx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
+	herr := hs.Shutdown(shutCtx)
+	if err := a.jobs.Stop(shutCtx); err != nil {
+		log.Warn("stopping jobs", slog.Any("error", err))
+	}
+	if herr != nil {
+		return fmt.Errorf("shut down: %w", herr)
 	}
 	return nil
 }

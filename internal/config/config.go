@@ -42,14 +42,24 @@ type Config struct {
 	PGMaxOpenConns int
 	PGMaxIdleConns int
 
-	MaxBodyBytes     int64
-	SessionTTL       time.Duration
-	SignInLimit      int
-	SignInWindow     time.Duration
-	SecureCookies    bool
-	GoogleCredFile   string
-	GoogleOrganizer  string
-	GoogleEndpoint   string
+	// Background jobs: how they retry and how often responses are read.
+	JobRetryBase    time.Duration
+	JobMaxAttempts  int
+	JobTimeout      time.Duration
+	JobPollInterval time.Duration
+	SyncInterval    time.Duration
+
+	MaxBodyBytes    int64
+	SessionTTL      time.Duration
+	SignInLimit     int
+	SignInWindow    time.Duration
+	SecureCookies   bool
+	GoogleCredFile  string
+	GoogleOrganizer string
+	GoogleEndpoint  string
+	// GoogleConference is the conference solution for video links, e.g.
+	// hangoutsMeet; empty books without one.
+	GoogleConference string
 	OIDCIssuer       string
 	OIDCClientID     string
 	OIDCClientSecret string
@@ -68,15 +78,20 @@ func (e *Error) Error() string {
 // map in tests) and validates it.
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
-		Addr:           "127.0.0.1:8080",
-		DataDir:        "data",
-		LogLevel:       slog.LevelInfo,
-		PGMaxOpenConns: 20,
-		PGMaxIdleConns: 10,
-		MaxBodyBytes:   4 << 20,
-		SessionTTL:     14 * 24 * time.Hour,
-		SignInLimit:    10,
-		SignInWindow:   15 * time.Minute,
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "data",
+		LogLevel:        slog.LevelInfo,
+		PGMaxOpenConns:  20,
+		PGMaxIdleConns:  10,
+		MaxBodyBytes:    4 << 20,
+		SessionTTL:      14 * 24 * time.Hour,
+		SignInLimit:     10,
+		SignInWindow:    15 * time.Minute,
+		JobRetryBase:    2 * time.Second,
+		JobMaxAttempts:  10,
+		JobTimeout:      time.Minute,
+		JobPollInterval: time.Second,
+		SyncInterval:    5 * time.Minute,
 	}
 	var problems []string
 	bad := func(name, format string, args ...any) {
@@ -155,6 +170,23 @@ func Load(getenv func(string) string) (Config, error) {
 	intVar("DEBRIEF_PG_MAX_OPEN_CONNS", &c.PGMaxOpenConns, 1)
 	intVar("DEBRIEF_PG_MAX_IDLE_CONNS", &c.PGMaxIdleConns, 0)
 	intVar("DEBRIEF_SIGNIN_LIMIT", &c.SignInLimit, 1)
+	intVar("DEBRIEF_JOBS_MAX_ATTEMPTS", &c.JobMaxAttempts, 1)
+	durVar := func(name string, dst *time.Duration, minimum time.Duration) {
+		v := getenv(name)
+		if v == "" {
+			return
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d < minimum {
+			bad(name, "%q must be a duration of at least %s, such as 2s or 5m", v, minimum)
+			return
+		}
+		*dst = d
+	}
+	durVar("DEBRIEF_JOBS_RETRY_BASE", &c.JobRetryBase, time.Millisecond)
+	durVar("DEBRIEF_JOBS_TIMEOUT", &c.JobTimeout, time.Second)
+	durVar("DEBRIEF_JOBS_POLL_INTERVAL", &c.JobPollInterval, 10*time.Millisecond)
+	durVar("DEBRIEF_CALENDAR_SYNC_INTERVAL", &c.SyncInterval, time.Second)
 	if v := getenv("DEBRIEF_MAX_BODY_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1024 {
@@ -167,6 +199,10 @@ func Load(getenv func(string) string) (Config, error) {
 	c.GoogleCredFile = getenv("DEBRIEF_GOOGLE_CREDENTIALS_FILE")
 	c.GoogleOrganizer = getenv("DEBRIEF_GOOGLE_ORGANIZER")
 	c.GoogleEndpoint = getenv("DEBRIEF_GOOGLE_ENDPOINT")
+	c.GoogleConference = getenv("DEBRIEF_GOOGLE_CONFERENCE")
+	if c.GoogleCredFile != "" && c.GoogleOrganizer == "" {
+		bad("DEBRIEF_GOOGLE_ORGANIZER", "is required with DEBRIEF_GOOGLE_CREDENTIALS_FILE: the mailbox the service account books as")
+	}
 	if c.GoogleCredFile != "" {
 		if _, err := os.Stat(c.GoogleCredFile); err != nil {
 			bad("DEBRIEF_GOOGLE_CREDENTIALS_FILE", "cannot read %q: %v", c.GoogleCredFile, err)

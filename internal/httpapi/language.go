@@ -2,12 +2,14 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/langcheck"
+	"github.com/debrief-dev/debrief/internal/settings"
 )
 
 // maxCheckRunes bounds one check: a long note is a few thousand words, and
@@ -42,11 +44,50 @@ func (s *Server) checkLanguage(c echo.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	flags := s.Language.Check(in.Text, kind)
-	if flags == nil {
-		flags = []langcheck.Flag{}
+	pref, err := s.Settings.Language(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	// Filtering the result keeps one shared checker; the rules are the
+	// same for everyone, only what a team wants to hear about differs.
+	flags := []langcheck.Flag{}
+	for _, fl := range s.Language.Check(in.Text, kind) {
+		if !slices.Contains(pref.Disabled, fl.Category) {
+			flags = append(flags, fl)
+		}
 	}
 	return c.JSON(http.StatusOK, languageCheckResponse{Flags: flags})
+}
+
+func (s *Server) languageSettings(c echo.Context) error {
+	if _, err := caller(c); err != nil {
+		return err
+	}
+	l, err := s.Settings.Language(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, l)
+}
+
+func (s *Server) setLanguageSettings(c echo.Context) error {
+	a, err := caller(c)
+	if err != nil {
+		return err
+	}
+	var in settings.Language
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	if in.Disabled == nil {
+		return &apperr.Error{Code: apperr.Invalid, Message: "disabled is required (an empty list enables every category)",
+			Fields: []apperr.FieldError{{Field: "disabled", Message: "is required"}}}
+	}
+	l, err := s.Settings.SetLanguage(c.Request().Context(), a, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, l)
 }
 
 func (s *Server) languageCategories(c echo.Context) error {

@@ -28,6 +28,8 @@ func (s *Server) routes() {
 
 	v1.GET("/settings/levels", s.listLevels)
 	v1.PUT("/settings/levels", s.replaceLevels)
+	v1.GET("/settings/language", s.languageSettings)
+	v1.PUT("/settings/language", s.setLanguageSettings)
 
 	v1.GET("/people", s.listPeople)
 	v1.POST("/people", s.createPerson)
@@ -51,6 +53,23 @@ func (s *Server) routes() {
 	v1.POST("/events/:id/references", s.addReference)
 	v1.PATCH("/events/:id/references/:ref_id", s.updateReference)
 	v1.DELETE("/events/:id/references/:ref_id", s.deleteReference)
+
+	v1.GET("/guides", s.listGuides)
+	v1.POST("/guides", s.createGuide)
+	v1.POST("/guides/import", s.importGuide)
+	v1.POST("/guides/render", s.renderGuide)
+	v1.GET("/guides/print.css", s.guidePrintCSS)
+	v1.GET("/guides/:id", s.getGuide)
+	v1.PUT("/guides/:id", s.saveGuide)
+	v1.POST("/guides/:id/copy", s.copyGuide)
+	v1.POST("/guides/:id/archive", s.archiveGuide)
+	v1.POST("/guides/:id/unarchive", s.unarchiveGuide)
+	v1.GET("/guides/:id/versions", s.listGuideVersions)
+	v1.GET("/guides/:id/versions/:version", s.getGuideVersion)
+	v1.GET("/guides/:id/versions/:version/print", s.printGuide)
+	v1.GET("/guides/:id/versions/:version/pdf", s.guidePDF)
+	v1.GET("/guides/:id/diff", s.diffGuide)
+	v1.GET("/guides/:id/export", s.exportGuide)
 
 	v1.POST("/language/check", s.checkLanguage)
 	v1.GET("/language/categories", s.languageCategories)

@@ -23,10 +23,14 @@ import (
 
 	"github.com/debrief-dev/debrief/internal/accounts"
 	"github.com/debrief-dev/debrief/internal/apperr"
+	"github.com/debrief-dev/debrief/internal/availability"
+	"github.com/debrief-dev/debrief/internal/bookings"
 	"github.com/debrief-dev/debrief/internal/database"
 	"github.com/debrief-dev/debrief/internal/events"
+	"github.com/debrief-dev/debrief/internal/guides"
 	"github.com/debrief-dev/debrief/internal/langcheck"
 	"github.com/debrief-dev/debrief/internal/people"
+	"github.com/debrief-dev/debrief/internal/settings"
 )
 
 // Deps are the server's collaborators.
@@ -36,6 +40,11 @@ type Deps struct {
 	Accounts *accounts.Service
 	People   *people.Service
 	Events   *events.Service
+	Guides   *guides.Service
+	Settings *settings.Service
+	Bookings *bookings.Service
+	// Availability finds meeting times.
+	Availability *availability.Service
 	// Language checks text people write for blaming language.
 	Language *langcheck.Checker
 	// Web is the built web app (may lack index.html in a dev build).
