@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,6 +60,18 @@ func evRead(target string) outcome {
 	return want(401, 200, 200, 404, 404)
 }
 
+// evRender is what rendering a guide for an event target gives: readers
+// of the event get it filled in, everyone else a 400 on event_id.
+func evRender(target string) outcome {
+	o := evRead(target)
+	for role, st := range o {
+		if st == 404 {
+			o[role] = 400
+		}
+	}
+	return o
+}
+
 func evWrite(target string, ok int) outcome {
 	switch target {
 	case "involved":
@@ -86,6 +100,10 @@ type authzFixture struct {
 	bystander string
 	mia, sam  string // person ids: mia is the member's person
 	events    map[string]fixtureEvent
+	// guide is a custom guide with versions 1 and 2 that no case changes;
+	// builtinID is the id of the built-in responder-chat.
+	guide     string
+	builtinID string
 	cookie    map[string]*client
 	bearer    map[string]*client
 	// tokens holds every token id each role created, to check token lists.
@@ -119,6 +137,8 @@ type authzCase struct {
 	// ok runs after an allowed request, refused after any other outcome.
 	ok      func(t *testing.T, x *authzCtx, q authzReq, r response)
 	refused func(t *testing.T, x *authzCtx, q authzReq)
+	// failed, when set, also runs after a 4xx answer and sees it.
+	failed func(t *testing.T, x *authzCtx, q authzReq, r response)
 }
 
 func (c authzCase) name() string {
@@ -495,6 +515,32 @@ func authzTable() []authzCase {
 			},
 			ok:      markerIn("/api/v1/settings/levels"),
 			refused: noMarker("/api/v1/settings/levels")},
+		// The language preference is org-wide; every case leaves it empty.
+		{method: "GET", route: "/api/v1/settings/language", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq { return authzReq{path: "/api/v1/settings/language"} },
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if got := languageDisabled(t, r); got == nil || len(got) != 0 {
+					t.Errorf("language settings = %s, want nothing disabled", r.Body)
+				}
+			}},
+		{method: "PUT", route: "/api/v1/settings/language", want: want(401, 200, 403, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/settings/language", body: map[string]any{"disabled": []string{"minimizing"}}}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if got := languageDisabled(t, r); !slices.Equal(got, []string{"minimizing"}) {
+					t.Errorf("PUT answered %s", r.Body)
+				}
+				if got := languageDisabled(t, x.admin.must(200, "GET", "/api/v1/settings/language", nil)); !slices.Equal(got, []string{"minimizing"}) {
+					t.Errorf("after PUT, disabled = %v", got)
+				}
+				x.admin.must(200, "PUT", "/api/v1/settings/language", map[string]any{"disabled": []string{}})
+			},
+			refused: func(t *testing.T, x *authzCtx, q authzReq) {
+				if got := languageDisabled(t, x.admin.must(200, "GET", "/api/v1/settings/language", nil)); len(got) != 0 {
+					t.Errorf("refused PUT changed the language settings: disabled = %v", got)
+				}
+			}},
 
 		// ---------------------------------------------------------- people
 		{method: "GET", route: "/api/v1/people", want: want(401, 200, 200, 200, 200),
@@ -556,6 +602,234 @@ func authzTable() []authzCase {
 			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
 				if got := names(t, r); !slices.Contains(got, "payments") {
 					t.Errorf("teams = %v", got)
+				}
+			}},
+
+		// ---------------------------------------------------------- guides
+		// Reads are for every signed-in role; writes for admins and
+		// facilitators. Targets: built-in is responder-chat, custom the
+		// fixture's guide (versions 1 and 2) or a fresh one for changes.
+		{method: "GET", route: "/api/v1/guides", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq { return authzReq{path: "/api/v1/guides?limit=200"} },
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if got := ids(t, r); !containsAll(got, []string{x.f.builtinID, x.f.guide}) {
+					t.Errorf("guides %v lack responder-chat %s and the fixture guide %s", got, x.f.builtinID, x.f.guide)
+				}
+			}},
+		{method: "POST", route: "/api/v1/guides", want: want(401, 201, 201, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/guides", body: guideInput("Created " + x.marker)}
+			},
+			ok:      oneMarkedGuide(func(t *testing.T, x *authzCtx, g guideSummary) {}),
+			refused: noMarkedGuide},
+		// Cookie callers import Markdown, bearer callers a JSON document.
+		{method: "POST", route: "/api/v1/guides/import", want: want(401, 201, 201, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				if x.mode == "cookie" {
+					return authzReq{path: "/api/v1/guides/import", body: guideMarkdown("Imported " + x.marker), ctype: "text/markdown; charset=utf-8"}
+				}
+				return authzReq{path: "/api/v1/guides/import", body: guideDocument("Imported " + x.marker)}
+			},
+			ok: oneMarkedGuide(func(t *testing.T, x *authzCtx, g guideSummary) {
+				if g.Kind != "non_responder_chat" || g.QuestionCount != 1 || g.Builtin {
+					t.Errorf("imported guide = %+v", g)
+				}
+			}),
+			refused: noMarkedGuide},
+		{method: "POST", route: "/api/v1/guides/render", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/guides/render", body: map[string]any{"guide_id": "responder-chat"}}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				var out struct {
+					Opener  string          `json:"opener"`
+					Event   json.RawMessage `json:"event"`
+					Missing []string        `json:"missing"`
+				}
+				r.decode(t, &out)
+				if !strings.Contains(out.Opener, "about the event.") || string(out.Event) != "null" || !slices.Contains(out.Missing, "event.title") {
+					t.Errorf("render without an event = %s", r.Body)
+				}
+			}},
+		// The stylesheet of the print page holds no data and needs no sign-in.
+		{method: "GET", route: "/api/v1/guides/print.css", want: want(200, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq { return authzReq{path: "/api/v1/guides/print.css"} },
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/css") || !bytes.Contains(r.Body, []byte("@media print")) {
+					t.Errorf("print.css: %v\n%.200s", r.Header, r.Body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/guides/{id}", target: "built-in", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq { return authzReq{path: "/api/v1/guides/responder-chat"} },
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				var g guideSummary
+				r.decode(t, &g)
+				if g.ID != x.f.builtinID || !g.Builtin || g.Slug != "responder-chat" {
+					t.Errorf("got %+v", g)
+				}
+			}},
+		{method: "GET", route: "/api/v1/guides/{id}", target: "custom", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq { return authzReq{path: "/api/v1/guides/" + x.f.guide} },
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				var g guideSummary
+				r.decode(t, &g)
+				if g.ID != x.f.guide || g.Builtin || g.CurrentVersion != 2 {
+					t.Errorf("got %+v", g)
+				}
+			}},
+		{method: "PUT", route: "/api/v1/guides/{id}", target: "custom", want: want(401, 200, 200, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				id := x.newGuide(t, false)
+				body := guideInput("Saved " + x.marker)
+				delete(body, "kind")
+				body["base_version"] = 1
+				return authzReq{path: "/api/v1/guides/" + id, body: body, ref: id}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if g := x.guide(t, q.ref); g.CurrentVersion != 2 || !strings.Contains(g.Title, x.marker) {
+					t.Errorf("after save: %+v", g)
+				}
+			},
+			refused: func(t *testing.T, x *authzCtx, q authzReq) {
+				if g := x.guide(t, q.ref); g.CurrentVersion != 1 || strings.Contains(g.Title, x.marker) {
+					t.Errorf("refused save changed the guide: %+v", g)
+				}
+				if n := len(ids(t, x.admin.must(200, "GET", "/api/v1/guides/"+q.ref+"/versions", nil))); n != 1 {
+					t.Errorf("refused save left %d versions", n)
+				}
+			}},
+		// Built-ins are read-only: 409 for those who may write, 403 for the rest.
+		{method: "PUT", route: "/api/v1/guides/{id}", target: "built-in", want: want(401, 409, 409, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				body := guideInput("Saved " + x.marker)
+				delete(body, "kind")
+				return authzReq{path: "/api/v1/guides/responder-chat", body: body,
+					ref: strconv.Itoa(x.guide(t, "responder-chat").CurrentVersion)}
+			},
+			refused: func(t *testing.T, x *authzCtx, q authzReq) {
+				if g := x.guide(t, "responder-chat"); strconv.Itoa(g.CurrentVersion) != q.ref || strings.Contains(g.Title, x.marker) {
+					t.Errorf("refused save changed the built-in: %+v", g)
+				}
+			}},
+		{method: "POST", route: "/api/v1/guides/{id}/copy", target: "built-in", want: want(401, 201, 201, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/guides/responder-chat/copy", body: map[string]any{"title": "Copy " + x.marker}}
+			},
+			ok: oneMarkedGuide(func(t *testing.T, x *authzCtx, g guideSummary) {
+				if g.CopiedFrom == nil || g.CopiedFrom.GuideID != x.f.builtinID || g.Builtin || g.CurrentVersion != 1 {
+					t.Errorf("copy = %+v", g)
+				}
+			}),
+			refused: noMarkedGuide},
+		{method: "POST", route: "/api/v1/guides/{id}/archive", target: "custom", want: want(401, 200, 200, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				id := x.newGuide(t, false)
+				return authzReq{path: "/api/v1/guides/" + id + "/archive", ref: id}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if !x.guide(t, q.ref).Archived {
+					t.Errorf("guide not archived")
+				}
+			},
+			refused: func(t *testing.T, x *authzCtx, q authzReq) {
+				if x.guide(t, q.ref).Archived {
+					t.Errorf("refused request archived the guide")
+				}
+			}},
+		{method: "POST", route: "/api/v1/guides/{id}/unarchive", target: "custom", want: want(401, 200, 200, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				id := x.newGuide(t, true)
+				return authzReq{path: "/api/v1/guides/" + id + "/unarchive", ref: id}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if x.guide(t, q.ref).Archived {
+					t.Errorf("guide still archived")
+				}
+			},
+			refused: func(t *testing.T, x *authzCtx, q authzReq) {
+				if !x.guide(t, q.ref).Archived {
+					t.Errorf("refused request unarchived the guide")
+				}
+			}},
+		{method: "GET", route: "/api/v1/guides/{id}/versions", target: "custom", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/guides/" + x.f.guide + "/versions"}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				var l struct {
+					Items []struct{ Version int } `json:"items"`
+				}
+				r.decode(t, &l)
+				if len(l.Items) != 2 || l.Items[0].Version != 2 || l.Items[1].Version != 1 {
+					t.Errorf("versions = %s", r.Body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/guides/{id}/versions/{version}", target: "custom", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/guides/" + x.f.guide + "/versions/1"}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				var v struct {
+					GuideID string `json:"guide_id"`
+					Version int    `json:"version"`
+					Title   string `json:"title"`
+				}
+				r.decode(t, &v)
+				if v.GuideID != x.f.guide || v.Version != 1 || v.Title != "Fixture guide" {
+					t.Errorf("version 1 = %s", r.Body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/guides/{id}/versions/{version}/print", target: "built-in", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/guides/responder-chat/versions/1/print"}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") ||
+					!bytes.Contains(r.Body, []byte(`href="/api/v1/guides/print.css"`)) || !bytes.Contains(r.Body, []byte("Responder chat")) {
+					t.Errorf("print page: %v\n%.300s", r.Header, r.Body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/guides/{id}/versions/{version}/pdf", target: "custom", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/guides/" + x.f.guide + "/versions/2/pdf"}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if r.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(r.Body, []byte("%PDF-")) ||
+					!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+					t.Errorf("pdf: %v %q", r.Header, r.Body[:min(8, len(r.Body))])
+				}
+			}},
+		{method: "GET", route: "/api/v1/guides/{id}/diff", target: "custom", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/guides/" + x.f.guide + "/diff?from=1&to=2"}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				var d struct {
+					From, To int
+					Title    *struct{ From, To string }
+				}
+				r.decode(t, &d)
+				if d.From != 1 || d.To != 2 || d.Title == nil || d.Title.To != "Fixture guide v2" {
+					t.Errorf("diff = %s", r.Body)
+				}
+			}},
+		// Cookie callers export Markdown, bearer callers JSON.
+		{method: "GET", route: "/api/v1/guides/{id}/export", target: "custom", want: want(401, 200, 200, 200, 200),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				format := "json"
+				if x.mode == "cookie" {
+					format = "markdown"
+				}
+				return authzReq{path: "/api/v1/guides/" + x.f.guide + "/export?format=" + format, ref: format}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				wantType, wantStart := "application/json", "{"
+				if q.ref == "markdown" {
+					wantType, wantStart = "text/markdown", "# Fixture guide v2\n"
+				}
+				if !strings.HasPrefix(r.Header.Get("Content-Type"), wantType) || !strings.HasPrefix(string(r.Body), wantStart) ||
+					!strings.Contains(r.Header.Get("Content-Disposition"), "-v2.") {
+					t.Errorf("export: %v\n%.200s", r.Header, r.Body)
 				}
 			}},
 
@@ -633,6 +907,49 @@ func authzTable() []authzCase {
 			}
 		}
 		cases = append(cases,
+			// Rendering for an event reads the event as the caller: one they
+			// may not see is a 400 on event_id, worded as for a missing one.
+			authzCase{method: "POST", route: "/api/v1/guides/render", target: target, want: evRender(target),
+				build: func(t *testing.T, x *authzCtx) authzReq {
+					return authzReq{path: "/api/v1/guides/render", body: map[string]any{"guide_id": "responder-chat", "event_id": x.ev(target).ID}}
+				},
+				ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+					var out struct {
+						Opener string `json:"opener"`
+						Event  *struct {
+							ID string `json:"id"`
+						} `json:"event"`
+					}
+					r.decode(t, &out)
+					if out.Event == nil || out.Event.ID != x.ev(target).ID || !strings.Contains(out.Opener, "Fixture "+target) {
+						t.Errorf("render for %s = %s", target, r.Body)
+					}
+				},
+				failed: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+					if r.Status != 400 {
+						return
+					}
+					missing := x.c.do("POST", "/api/v1/guides/render", map[string]any{"guide_id": "responder-chat", "event_id": noSuchEvent})
+					sameAsMissingEvent(t, r, missing)
+				}},
+			authzCase{method: "GET", route: "/api/v1/guides/{id}/versions/{version}/print", target: target, want: evRender(target),
+				build: func(t *testing.T, x *authzCtx) authzReq {
+					return authzReq{path: "/api/v1/guides/responder-chat/versions/1/print?event_id=" + x.ev(target).ID}
+				},
+				ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+					if !bytes.Contains(r.Body, []byte("Fixture "+target)) {
+						t.Errorf("print page for %s lacks the event title:\n%.500s", target, r.Body)
+					}
+				},
+				failed: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+					if r.Status != 400 {
+						return
+					}
+					if bytes.Contains(r.Body, []byte("Fixture "+target)) {
+						t.Errorf("refusal reveals the event title: %s", r.Body)
+					}
+					sameAsMissingEvent(t, r, x.c.do("GET", "/api/v1/guides/responder-chat/versions/1/print?event_id="+noSuchEvent, nil))
+				}},
 			authzCase{method: "GET", route: "/api/v1/events/{id}", target: target, want: evRead(target),
 				build: func(t *testing.T, x *authzCtx) authzReq { return authzReq{path: evPath(x, "")} },
 				ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
@@ -808,7 +1125,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Run(c.name()+"/"+role, func(t *testing.T) {
 				f.seq++
 				x := &authzCtx{f: f, role: role, mode: mode, c: bindClient(t, caller),
-					admin: bindClient(t, f.admin), marker: fmt.Sprintf("mx%03d", f.seq)}
+					admin: bindClient(t, f.admin), marker: fmt.Sprintf("mx%04d", f.seq)}
 				q := c.build(t, x)
 				cl := x.c
 				if q.client != nil {
@@ -826,9 +1143,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 				}
 				if r.Status >= 400 {
 					p := r.problem(t)
-					code := map[int]string{401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "conflict"}[r.Status]
+					code := map[int]string{400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "conflict"}[r.Status]
 					if p["type"] != "https://debrief.dev/problems/"+code {
 						t.Errorf("problem type %v for %d", p["type"], r.Status)
+					}
+					if c.failed != nil {
+						c.failed(t, x, q, r)
 					}
 				}
 				if r.Status < 300 {
@@ -986,5 +1306,155 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 			t.Fatalf("status %q after moving to %q", d.Status, st)
 		}
 	}
+
+	var g guideSummary
+	admin.must(200, "GET", "/api/v1/guides/responder-chat", nil).decode(t, &g)
+	f.builtinID = g.ID
+	admin.must(201, "POST", "/api/v1/guides", guideInput("Fixture guide")).decode(t, &g)
+	f.guide = g.ID
+	v2 := guideInput("Fixture guide v2")
+	delete(v2, "kind")
+	v2["content"].(map[string]any)["questions"].([]any)[0].(map[string]any)["text"] = "When did {{event.title}} first reach you?"
+	admin.must(200, "PUT", "/api/v1/guides/"+f.guide, v2).decode(t, &g)
+	if g.CurrentVersion != 2 {
+		t.Fatalf("fixture guide is at version %d after one save", g.CurrentVersion)
+	}
 	return f
+}
+
+// ---------------------------------------------------------- guide helpers
+
+// guideSummary is the part of a guide the matrix looks at.
+type guideSummary struct {
+	ID             string `json:"id"`
+	Slug           string `json:"slug"`
+	Title          string `json:"title"`
+	Kind           string `json:"kind"`
+	Description    string `json:"description"`
+	Builtin        bool   `json:"builtin"`
+	Archived       bool   `json:"archived"`
+	CurrentVersion int    `json:"current_version"`
+	QuestionCount  int    `json:"question_count"`
+	CopiedFrom     *struct {
+		GuideID string `json:"guide_id"`
+		Version int    `json:"version"`
+	} `json:"copied_from"`
+	CreatedBy *string `json:"created_by"`
+}
+
+// guideInput is a valid body for creating a guide titled title; without
+// "kind" it is a valid body for saving one.
+func guideInput(title string) map[string]any {
+	return map[string]any{"title": title, "kind": "responder_chat", "description": "A guide for the tests.",
+		"content": map[string]any{
+			"opener": "Thanks for talking about {{event.title}}, {{person.name}}. May I take notes?",
+			"questions": []any{
+				map[string]any{"id": "reach", "text": "How did {{event.title}} reach you?", "probes": []string{"What were you doing?"}, "sections": []string{"NAR"}},
+				map[string]any{"id": "first-look", "text": "What did you look at first?", "probes": []string{}, "sections": []string{"exp"}},
+			},
+			"closer": "Who else would be good to talk to?", "suggested_minutes": 30,
+		}}
+}
+
+// guideMarkdown and guideDocument are the same one-question guide to import.
+func guideMarkdown(title string) string {
+	return "# " + title + "\n\nKind: non_responder_chat\nSuggested length: 20 minutes\n\n## Opener\n\n" +
+		"Thanks for talking with me. May I take notes?\n\n## Questions\n\n" +
+		"1. How did this come onto your radar? {#on-your-radar}\n   - What were you doing at the time?\n\n   Sections: NAR\n\n" +
+		"## Closer\n\nWho else would be good to talk to?\n"
+}
+
+func guideDocument(title string) map[string]any {
+	return map[string]any{"format": "debrief-guide/1", "title": title, "kind": "non_responder_chat", "suggested_minutes": 20,
+		"opener": "Thanks for talking with me. May I take notes?",
+		"questions": []any{map[string]any{"id": "on-your-radar", "text": "How did this come onto your radar?",
+			"probes": []string{"What were you doing at the time?"}, "sections": []string{"NAR"}}},
+		"closer": "Who else would be good to talk to?"}
+}
+
+// noSuchEvent is a well-formed event id that no event has.
+const noSuchEvent = "00000000-0000-4000-8000-000000000000"
+
+// sameAsMissingEvent fails unless refused is the 400 on event_id that a
+// missing event gets, word for word: a hidden event must not be told apart.
+func sameAsMissingEvent(t *testing.T, refused, missing response) {
+	t.Helper()
+	if missing.Status != 400 {
+		t.Fatalf("a missing event got %d, want 400: %s", missing.Status, missing.Body)
+	}
+	var a, b struct {
+		Detail string          `json:"detail"`
+		Errors json.RawMessage `json:"errors"`
+	}
+	refused.decode(t, &a)
+	missing.decode(t, &b)
+	if !bytes.Contains(a.Errors, []byte(`"field":"event_id"`)) {
+		t.Errorf("refusal names no event_id field: %s", refused.Body)
+	}
+	if a.Detail != b.Detail || !bytes.Equal(a.Errors, b.Errors) {
+		t.Errorf("a hidden event reads differently from a missing one:\n hidden:  %s\n missing: %s", refused.Body, missing.Body)
+	}
+}
+
+// guide is the admin's view of a guide.
+func (x *authzCtx) guide(t *testing.T, ref string) guideSummary {
+	t.Helper()
+	var g guideSummary
+	x.admin.must(200, "GET", "/api/v1/guides/"+ref, nil).decode(t, &g)
+	return g
+}
+
+// newGuide has the admin create a custom guide, archived if asked.
+func (x *authzCtx) newGuide(t *testing.T, archived bool) string {
+	t.Helper()
+	var g guideSummary
+	x.admin.must(201, "POST", "/api/v1/guides", guideInput("Target guide")).decode(t, &g)
+	if archived {
+		x.admin.must(200, "POST", "/api/v1/guides/"+g.ID+"/archive", nil)
+	}
+	return g.ID
+}
+
+// markedGuides lists, as the admin, every guide (archived or not) whose
+// title holds the case's marker.
+func (x *authzCtx) markedGuides(t *testing.T) []guideSummary {
+	t.Helper()
+	var l struct {
+		Items []guideSummary `json:"items"`
+	}
+	x.admin.must(200, "GET", "/api/v1/guides?archived=all&limit=200&q="+x.marker, nil).decode(t, &l)
+	return l.Items
+}
+
+// oneMarkedGuide checks that an allowed request made exactly one guide,
+// a custom one by the caller, and passes it to check.
+func oneMarkedGuide(check func(t *testing.T, x *authzCtx, g guideSummary)) func(t *testing.T, x *authzCtx, q authzReq, r response) {
+	return func(t *testing.T, x *authzCtx, q authzReq, r response) {
+		var made guideSummary
+		r.decode(t, &made)
+		gs := x.markedGuides(t)
+		if len(gs) != 1 || gs[0].ID != made.ID {
+			t.Fatalf("guides with %s: %+v, want just %s", x.marker, gs, made.ID)
+		}
+		if g := gs[0]; g.Builtin || g.CreatedBy == nil || *g.CreatedBy != x.f.users[x.role].ID {
+			t.Errorf("new guide %+v, want a custom guide by %s", g, x.f.users[x.role].ID)
+		}
+		check(t, x, gs[0])
+	}
+}
+
+func noMarkedGuide(t *testing.T, x *authzCtx, q authzReq) {
+	if gs := x.markedGuides(t); len(gs) != 0 {
+		t.Errorf("refused request still made guides: %+v", gs)
+	}
+}
+
+// languageDisabled reads the disabled categories of a language settings body.
+func languageDisabled(t *testing.T, r response) []string {
+	t.Helper()
+	var l struct {
+		Disabled []string `json:"disabled"`
+	}
+	r.decode(t, &l)
+	return l.Disabled
 }
