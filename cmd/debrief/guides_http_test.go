@@ -45,14 +45,6 @@ func fieldErrors(t *testing.T, r response) map[string]string {
 	return out
 }
 
-func questionIDs(qs []guideQuestion) []string {
-	out := make([]string, len(qs))
-	for i, q := range qs {
-		out[i] = q.ID
-	}
-	return out
-}
-
 var stylesheetRE = regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)"`)
 
 // TestGuidesOverHTTP walks a facilitator's life with guides through the
