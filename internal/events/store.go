@@ -307,9 +307,12 @@ func warnings(ctx context.Context, db *gorm.DB, eventIDs []string) (map[string][
 		JOIN events e ON e.id = i.event_id
 		JOIN people inv ON inv.id = e.investigator_id
 		JOIN people p ON p.id = i.person_id
-		WHERE i.event_id IN ?
+		WHERE i.event_id IN ? AND e.id IN ?
 		  AND ((i.person_id = e.investigator_id AND i.role IN ?) OR p.manager_id = e.investigator_id)`,
-		eventIDs, []string{string(RoleResponder), string(RoleIncidentCommander)}).Scan(&hits).Error
+		// The page's ids are given twice on purpose: PostgreSQL does not
+		// carry the filter on involvements across the join, and without
+		// the second copy it scans every event and person on each page.
+		eventIDs, eventIDs, []string{string(RoleResponder), string(RoleIncidentCommander)}).Scan(&hits).Error
 	if err != nil {
 		return nil, fmt.Errorf("check investigator warnings: %w", err)
 	}

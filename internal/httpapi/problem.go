@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -54,6 +55,12 @@ var statusCode = map[int]string{
 // one place where apperr codes become HTTP statuses.
 func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away; nobody is left to read an answer, and it
+		// is not a server failure. 499 is nginx's name for it in the logs.
+		c.Response().Status = 499
 		return
 	}
 	p := Problem{Instance: c.Request().URL.Path, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
