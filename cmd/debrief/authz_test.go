@@ -1032,6 +1032,7 @@ func authzTable() []authzCase {
 				ok: refGone, refused: refStays},
 		)
 	}
+	cases = append(cases, bookingAuthzCases()...) // authz_bookings_test.go
 	return cases
 }
 

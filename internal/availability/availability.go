@@ -144,8 +144,7 @@ func (s *Service) Find(ctx context.Context, a actor.Actor, in Request) (Response
 	if err != nil {
 		return Response{}, err
 	}
-	ids := append(slices.Clone(req.Required), req.Optional...)
-	ppl, err := s.people.GetMany(ctx, ids)
+	ppl, err := s.people.GetMany(ctx, append(slices.Clone(req.Required), req.Optional...))
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.NotFound {
 			return Response{}, &apperr.Error{Code: apperr.Invalid, Message: err.Error(),
@@ -153,6 +152,22 @@ func (s *Service) Find(ctx context.Context, a actor.Actor, in Request) (Response
 		}
 		return Response{}, err
 	}
+	// Use the stored (canonical) ids from here on: the request may spell an
+	// id in upper case, and the same person twice must be caught even then.
+	ids := make([]string, len(ppl))
+	seen := map[string]bool{}
+	var f apperr.Fields
+	for i, p := range ppl {
+		ids[i] = p.ID
+		if seen[p.ID] {
+			f.Add("people", "%s is listed twice", p.Name)
+		}
+		seen[p.ID] = true
+	}
+	if err := f.Err(); err != nil {
+		return Response{}, err
+	}
+	req.Required, req.Optional = ids[:len(req.Required)], ids[len(req.Required):]
 
 	// Meetings up to a week either side of the window count towards the
 	// weekly limit, so Debrief's own bookings are read over that range.
@@ -308,6 +323,19 @@ func (s *Service) parse(in Request) (scheduling.Request, error) {
 func (s *Service) freeBusy(ctx context.Context, ids []string, start, end time.Time) map[string]calendar.Availability {
 	out := make(map[string]calendar.Availability, len(ids))
 	now := s.now()
+	if s.provider.Name() == "builtin" {
+		// The built-in calendar reads Debrief's own bookings, which are
+		// cheap and must be fresh: a slot freed a moment ago is free.
+		got, err := s.provider.FreeBusy(ctx, ids, start, end)
+		for _, id := range ids {
+			if err != nil {
+				out[id] = calendar.Availability{Err: err}
+			} else {
+				out[id] = got[id] // absent means no bookings
+			}
+		}
+		return out
+	}
 	var missing []string
 	s.mu.Lock()
 	for _, id := range ids {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,6 +169,48 @@ func TestBadRequestsAndRoles(t *testing.T) {
 			if _, err := svc.Find(ctx, facilitator, r); apperr.CodeOf(err) != apperr.Invalid {
 				t.Errorf("bad request %d: %v", i, err)
 			}
+		}
+	})
+}
+
+func TestIDsAreMatchedWhateverTheirCase(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ppl, ana, ben := setup(t, db)
+		svc := availability.NewService(ppl, holds{}, builtin.New(holds{}, builtin.Options{}))
+		w := availability.Window{Start: "2026-11-25T00:00:00Z", End: "2026-11-26T00:00:00Z"}
+		res, err := svc.Find(context.Background(), facilitator, availability.Request{
+			People: []string{strings.ToUpper(ana.ID), ben.ID}, DurationMinutes: 30, Window: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Slots) == 0 || !slices.Contains(res.Slots[0].Free, ana.ID) {
+			t.Fatalf("upper-case id not matched: %+v", res.Slots)
+		}
+		_, err = svc.Find(context.Background(), facilitator, availability.Request{
+			People: []string{strings.ToUpper(ana.ID), ana.ID}, DurationMinutes: 30, Window: w})
+		if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(err.Error(), "twice") {
+			t.Fatalf("same person in two spellings: %v", err)
+		}
+	})
+}
+
+// With the built-in calendar nothing is cached: a booking made or
+// cancelled a moment ago shows at once.
+func TestBuiltinAvailabilityIsNeverStale(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ppl, ana, _ := setup(t, db)
+		h := holds{}
+		svc := availability.NewService(ppl, h, builtin.New(h, builtin.Options{}))
+		req := availability.Request{People: []string{ana.ID}, DurationMinutes: 60, StepMinutes: 60,
+			Window: availability.Window{Start: "2026-11-25T04:00:00Z", End: "2026-11-25T05:00:00Z"}}
+		res, err := svc.Find(context.Background(), facilitator, req)
+		if err != nil || len(res.Slots) != 1 || len(res.Slots[0].Free) != 1 {
+			t.Fatalf("before: %+v %v", res.Slots, err)
+		}
+		h[ana.ID] = []calendar.Interval{{Start: at("2026-11-25T04:00:00Z"), End: at("2026-11-25T05:00:00Z")}}
+		res, err = svc.Find(context.Background(), facilitator, req)
+		if err != nil || len(res.Slots) != 1 || len(res.Slots[0].Busy) != 1 {
+			t.Fatalf("after booking: %+v %v", res.Slots, err)
 		}
 	})
 }

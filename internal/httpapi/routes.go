@@ -37,6 +37,17 @@ func (s *Server) routes() {
 	v1.GET("/people/:id", s.getPerson)
 	v1.PATCH("/people/:id", s.updatePerson)
 	v1.GET("/teams", s.listTeams)
+	v1.POST("/people/:id/feed", s.createFeed)
+	v1.DELETE("/people/:id/feed", s.revokeFeed)
+
+	v1.POST("/availability", s.findAvailability)
+	v1.GET("/bookings", s.listBookings)
+	v1.POST("/bookings", s.createBooking)
+	v1.GET("/bookings/:id", s.getBooking)
+	v1.PATCH("/bookings/:id", s.updateBooking)
+	v1.DELETE("/bookings/:id", s.cancelBooking)
+	v1.POST("/bookings/:id/retry", s.retryBooking)
+	v1.GET("/bookings/:id/invite.ics", s.bookingInvitation)
 
 	v1.GET("/events", s.listEvents)
 	v1.POST("/events", s.createEvent)
@@ -77,6 +88,10 @@ func (s *Server) routes() {
 	// Anything else under /api is a 404 problem, not the web app.
 	v1.Any("/*", s.notFound)
 	e.Any("/api/*", s.notFound)
+	// A person's calendar feed, /feeds/<token>.ics: outside /api and with
+	// no session, because calendar apps subscribe with the URL alone.
+	// Registered before the web app's catch-all.
+	e.GET("/feeds/:token", s.calendarFeed)
 	e.GET("/*", s.web)
 	e.HEAD("/*", s.web)
 }
