@@ -1033,6 +1033,7 @@ func authzTable() []authzCase {
 		)
 	}
 	cases = append(cases, bookingAuthzCases()...) // authz_bookings_test.go
+	cases = append(cases, oidcAuthzCases()...)    // authz_oidc_test.go
 	return cases
 }
 

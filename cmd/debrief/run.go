@@ -36,6 +36,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/httpapi"
 	"github.com/debrief-dev/debrief/internal/jobs"
 	"github.com/debrief-dev/debrief/internal/langcheck"
+	"github.com/debrief-dev/debrief/internal/oidc"
 	"github.com/debrief-dev/debrief/internal/people"
 	"github.com/debrief-dev/debrief/internal/settings"
 )
@@ -219,6 +220,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err := cfg.EnsureSecretKey(); err != nil {
 		return err
 	}
+	// Sign in with Google: optional; the provider is contacted at the
+	// first sign-in, not here, so serve starts while it is unreachable.
+	var sso *oidc.RelyingParty
+	if cfg.OIDCIssuer != "" {
+		var err error
+		sso, err = oidc.New(oidc.Config{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID,
+			ClientSecret: cfg.OIDCClientSecret, AllowedDomains: cfg.OIDCAllowedDomains, SecretKey: []byte(cfg.SecretKey)})
+		if err != nil {
+			return fmt.Errorf("DEBRIEF_OIDC_ISSUER: %w", err)
+		}
+	}
 	a, err := open(ctx, cfg, log, true)
 	if err != nil {
 		return err
@@ -235,7 +247,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	}
 	srv := httpapi.New(httpapi.Deps{
 		Log: log, DB: a.db, Accounts: a.accounts, People: a.people, Events: a.events, Guides: a.guides, Language: checker,
-		Settings: settings.NewService(a.db.Gorm), Bookings: a.bookings, Availability: a.availability,
+		Settings: settings.NewService(a.db.Gorm), Bookings: a.bookings, Availability: a.availability, OIDC: sso,
 		Web: web, OpenAPI: api.Spec, Version: version, MaxBodyBytes: cfg.MaxBodyBytes,
 		SecureCookies: cfg.SecureCookies, BaseURL: cfg.BaseURL,
 	})

@@ -49,6 +49,9 @@ type userRow struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	LastSignInAt *time.Time
+	// OIDCSubject is the OpenID provider's id for the person, recorded at
+	// their first sign-in with it (see SignInExternal).
+	OIDCSubject *string `gorm:"column:oidc_subject"`
 }
 
 func (userRow) TableName() string { return "users" }

@@ -63,6 +63,9 @@ type Config struct {
 	OIDCIssuer       string
 	OIDCClientID     string
 	OIDCClientSecret string
+	// OIDCAllowedDomains, when set, admits only accounts of these hosted
+	// (Google Workspace) domains to sign in with the OpenID provider.
+	OIDCAllowedDomains []string
 }
 
 // Error lists every invalid variable, each with the reason.
@@ -213,6 +216,18 @@ func Load(getenv func(string) string) (Config, error) {
 	c.OIDCClientSecret = getenv("DEBRIEF_OIDC_CLIENT_SECRET")
 	if (c.OIDCIssuer != "") != (c.OIDCClientID != "") {
 		bad("DEBRIEF_OIDC_ISSUER", "DEBRIEF_OIDC_ISSUER and DEBRIEF_OIDC_CLIENT_ID must be set together")
+	}
+	if v := getenv("DEBRIEF_OIDC_ALLOWED_DOMAINS"); v != "" {
+		for _, d := range strings.FieldsFunc(strings.ToLower(v), func(r rune) bool { return r == ',' || r == ' ' }) {
+			if strings.ContainsAny(d, "@/:") || !strings.Contains(d, ".") || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") {
+				bad("DEBRIEF_OIDC_ALLOWED_DOMAINS", "%q is not a domain like example.com (list them separated by commas)", d)
+				continue
+			}
+			c.OIDCAllowedDomains = append(c.OIDCAllowedDomains, d)
+		}
+		if c.OIDCIssuer == "" {
+			bad("DEBRIEF_OIDC_ALLOWED_DOMAINS", "has no effect without DEBRIEF_OIDC_ISSUER and DEBRIEF_OIDC_CLIENT_ID")
+		}
 	}
 
 	if len(problems) > 0 {

@@ -86,3 +86,28 @@ func TestSecretKeyIsGeneratedOnceAndKept(t *testing.T) {
 		t.Fatalf("second start read %q (%v), want %q", c2.SecretKey, err, first)
 	}
 }
+
+func TestOIDCAllowedDomains(t *testing.T) {
+	c, err := config.Load(env(map[string]string{
+		"DEBRIEF_OIDC_ISSUER": "https://accounts.google.com", "DEBRIEF_OIDC_CLIENT_ID": "id",
+		"DEBRIEF_OIDC_ALLOWED_DOMAINS": " Example.com, example.org ",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.OIDCAllowedDomains, "|") != "example.com|example.org" {
+		t.Fatalf("domains = %q", c.OIDCAllowedDomains)
+	}
+	for _, v := range []string{"@example.com", "localhost", "https://example.com"} {
+		_, err := config.Load(env(map[string]string{
+			"DEBRIEF_OIDC_ISSUER": "https://accounts.google.com", "DEBRIEF_OIDC_CLIENT_ID": "id",
+			"DEBRIEF_OIDC_ALLOWED_DOMAINS": v,
+		}))
+		if err == nil || !strings.Contains(err.Error(), "DEBRIEF_OIDC_ALLOWED_DOMAINS:") {
+			t.Errorf("%q: %v", v, err)
+		}
+	}
+	if _, err := config.Load(env(map[string]string{"DEBRIEF_OIDC_ALLOWED_DOMAINS": "example.com"})); err == nil {
+		t.Error("allowed domains without an issuer accepted")
+	}
+}

@@ -16,6 +16,9 @@ func (s *Server) routes() {
 	v1.POST("/auth/sign-in", s.signIn)
 	v1.POST("/auth/sign-out", s.signOut)
 	v1.GET("/auth/me", s.me)
+	v1.GET("/auth/oidc", s.oidcInfo)
+	v1.GET("/auth/oidc/start", s.oidcStart)
+	v1.GET("/auth/oidc/callback", s.oidcCallback)
 
 	v1.GET("/users", s.listUsers)
 	v1.POST("/users", s.createUser)

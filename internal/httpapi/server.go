@@ -29,6 +29,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/events"
 	"github.com/debrief-dev/debrief/internal/guides"
 	"github.com/debrief-dev/debrief/internal/langcheck"
+	"github.com/debrief-dev/debrief/internal/oidc"
 	"github.com/debrief-dev/debrief/internal/people"
 	"github.com/debrief-dev/debrief/internal/settings"
 )
@@ -47,6 +48,9 @@ type Deps struct {
 	Availability *availability.Service
 	// Language checks text people write for blaming language.
 	Language *langcheck.Checker
+	// OIDC is sign-in with Google (an OpenID provider); nil when
+	// DEBRIEF_OIDC_ISSUER is not set.
+	OIDC *oidc.RelyingParty
 	// Web is the built web app (may lack index.html in a dev build).
 	Web fs.FS
 	// OpenAPI is the contract served at /api/openapi.yaml.
