@@ -542,6 +542,78 @@ func authzTable() []authzCase {
 				}
 			}},
 
+		// The Google Calendar connection is for admins only. The fixture has
+		// an OAuth client but no Google: nothing here reaches Google, and
+		// every case leaves the connection empty.
+		{method: "GET", route: "/api/v1/settings/google", want: want(401, 200, 403, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq { return authzReq{path: "/api/v1/settings/google"} },
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if !bytes.Contains(r.Body, []byte(`"connected":false`)) || !bytes.Contains(r.Body, []byte(`"oauth_available":true`)) {
+					t.Errorf("google connection = %s", r.Body)
+				}
+			}},
+		{method: "PUT", route: "/api/v1/settings/google/service-account", want: want(401, 200, 403, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/settings/google/service-account", body: map[string]string{
+					"key": string(serviceAccountKey(t, "http://127.0.0.1:9/token")), "organizer": x.marker + "@example.com"}}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				markerIn("/api/v1/settings/google")(t, x, q, r)
+				x.admin.must(204, "DELETE", "/api/v1/settings/google", nil)
+			},
+			refused: noMarker("/api/v1/settings/google")},
+		{method: "DELETE", route: "/api/v1/settings/google", want: want(401, 204, 403, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				x.admin.must(200, "PUT", "/api/v1/settings/google/service-account", map[string]string{
+					"key": string(serviceAccountKey(t, "http://127.0.0.1:9/token")), "organizer": x.marker + "@example.com"})
+				return authzReq{path: "/api/v1/settings/google"}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) { noMarker("/api/v1/settings/google")(t, x, q) },
+			refused: func(t *testing.T, x *authzCtx, q authzReq) {
+				markerIn("/api/v1/settings/google")(t, x, q, response{})
+				x.admin.must(204, "DELETE", "/api/v1/settings/google", nil)
+			}},
+		{method: "POST", route: "/api/v1/settings/google/oauth", want: want(401, 200, 403, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/settings/google/oauth", body: map[string]string{"conference": "hangoutsMeet"}}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if !bytes.Contains(r.Body, []byte(`"auth_url":"http://127.0.0.1:9/o/oauth2/auth?`)) {
+					t.Errorf("start consent = %s", r.Body)
+				}
+			}},
+		// Google's redirect back always lands on Settings; without a
+		// consent the admin started, with an error.
+		{method: "GET", route: "/api/v1/settings/google/oauth/callback", want: want(303, 303, 303, 303, 303),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				return authzReq{path: "/api/v1/settings/google/oauth/callback?state=" + x.marker + "&code=4/forged"}
+			},
+			refused: func(t *testing.T, x *authzCtx, q authzReq) {
+				if b := x.admin.must(200, "GET", "/api/v1/settings/google", nil).Body; !bytes.Contains(b, []byte(`"connected":false`)) {
+					t.Errorf("a forged callback connected Google: %s", b)
+				}
+			}},
+		// Testing reaches no Google (the key's token_uri is a closed port):
+		// a failed check is still a 200.
+		{method: "POST", route: "/api/v1/settings/google/test", want: want(401, 200, 403, 403, 403),
+			build: func(t *testing.T, x *authzCtx) authzReq {
+				x.admin.must(200, "PUT", "/api/v1/settings/google/service-account", map[string]string{
+					"key": string(serviceAccountKey(t, "http://127.0.0.1:9/token")), "organizer": x.marker + "@example.com"})
+				return authzReq{path: "/api/v1/settings/google/test"}
+			},
+			ok: func(t *testing.T, x *authzCtx, q authzReq, r response) {
+				if !bytes.Contains(r.Body, []byte(`"ok":false`)) {
+					t.Errorf("test = %s", r.Body)
+				}
+				x.admin.must(204, "DELETE", "/api/v1/settings/google", nil)
+			},
+			refused: func(t *testing.T, x *authzCtx, q authzReq) {
+				if b := x.admin.must(200, "GET", "/api/v1/settings/google", nil).Body; bytes.Contains(b, []byte(`"last_test"`)) {
+					t.Errorf("a refused test ran: %s", b)
+				}
+				x.admin.must(204, "DELETE", "/api/v1/settings/google", nil)
+			}},
+
 		// ---------------------------------------------------------- people
 		{method: "GET", route: "/api/v1/people", want: want(401, 200, 200, 200, 200),
 			build: func(t *testing.T, x *authzCtx) authzReq { return authzReq{path: "/api/v1/people?limit=200"} },
@@ -1217,7 +1289,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 func newAuthzFixture(t *testing.T) *authzFixture {
 	t.Helper()
 	c := loadContract(t)
-	s := startServer(t, config.SQLite, nil)
+	s := startServer(t, config.SQLite, map[string]string{
+		// An OAuth client so "connect Google Calendar" can start; nothing
+		// listens on port 9, and no case reaches it.
+		"DEBRIEF_GOOGLE_OAUTH_CLIENT_ID": "authz-client.apps.example", "DEBRIEF_GOOGLE_OAUTH_CLIENT_SECRET": "authz-secret",
+		"DEBRIEF_GOOGLE_AUTH_URL": "http://127.0.0.1:9/o/oauth2/auth", "DEBRIEF_GOOGLE_TOKEN_URL": "http://127.0.0.1:9/token",
+	})
 	f := &authzFixture{s: s, contract: c, admin: s.setup(t, c), users: map[string]*fixtureUser{},
 		events: map[string]fixtureEvent{}, cookie: map[string]*client{}, bearer: map[string]*client{},
 		tokens: map[string]map[string]bool{}}

@@ -25,9 +25,9 @@ import (
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/availability"
 	"github.com/debrief-dev/debrief/internal/bookings"
+	"github.com/debrief-dev/debrief/internal/calconn"
 	"github.com/debrief-dev/debrief/internal/calendar"
 	"github.com/debrief-dev/debrief/internal/calendar/builtin"
-	"github.com/debrief-dev/debrief/internal/calendar/google"
 	"github.com/debrief-dev/debrief/internal/config"
 	"github.com/debrief-dev/debrief/internal/database"
 	"github.com/debrief-dev/debrief/internal/demo"
@@ -125,6 +125,7 @@ type app struct {
 	bookings     *bookings.Service
 	availability *availability.Service
 	jobs         *jobs.Runner
+	calendarConn *calconn.Service
 }
 
 func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrateFirst bool) (_ *app, err error) {
@@ -164,27 +165,38 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrateFirst
 		return nil, err
 	}
 
-	// Calendars: Google when configured, otherwise the built-in calendar,
-	// which needs nothing outside Debrief.
-	providers := map[string]calendar.Provider{}
-	defaultProvider := bookings.ProviderBuiltin
-	var gp *google.Provider
+	// Calendars: Google when connected (from the environment, or by an
+	// admin in Settings at run time), otherwise the built-in calendar,
+	// which needs nothing outside Debrief. The Manager is registered once
+	// and follows connect/disconnect.
+	var envCreds []byte
 	if cfg.GoogleCredFile != "" {
-		creds, err := os.ReadFile(cfg.GoogleCredFile)
-		if err != nil {
+		if envCreds, err = os.ReadFile(cfg.GoogleCredFile); err != nil {
 			return nil, fmt.Errorf("DEBRIEF_GOOGLE_CREDENTIALS_FILE: %w", err)
 		}
-		gp, err = google.New(ctx, google.Config{CredentialsJSON: creds, Subject: cfg.GoogleOrganizer,
-			Endpoint: cfg.GoogleEndpoint, ConferenceSolution: cfg.GoogleConference})
-		if err != nil {
-			return nil, fmt.Errorf("google calendar: %w", err)
-		}
-		providers[bookings.ProviderGoogle] = gp
+	}
+	cc, err := calconn.New(ctx, db.Gorm, calconn.Config{
+		SecretKey: cfg.SecretKey, EnvCredentialsJSON: envCreds, EnvOrganizer: cfg.GoogleOrganizer,
+		Endpoint: cfg.GoogleEndpoint, DefaultConference: cfg.GoogleConference,
+		OAuth: calconn.OAuthClient{ClientID: cfg.GoogleOAuthClientID, ClientSecret: cfg.GoogleOAuthClientSecret,
+			AuthURL: cfg.GoogleAuthURL, TokenURL: cfg.GoogleTokenURL},
+		Log: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	gm := cc.Manager()
+	providers := map[string]calendar.Provider{bookings.ProviderGoogle: gm}
+	// TODO(lead): make these follow gm.Connected() / gm.Organizer() at run
+	// time (see /tmp/calconn-wiring.md); a start-time snapshot here.
+	defaultProvider := bookings.ProviderBuiltin
+	if gm.Connected() {
 		defaultProvider = bookings.ProviderGoogle
 	}
+	defaultOrganizer := gm.Organizer()
 	queue := &jobs.BookingQueue{}
 	bk := bookings.NewService(db.Gorm, providers, queue, bookings.WithDefaultProvider(defaultProvider),
-		bookings.WithDefaultOrganizer(cfg.GoogleOrganizer))
+		bookings.WithDefaultOrganizer(defaultOrganizer))
 	runner, err := jobs.New(db, log, jobs.Config{
 		RetryBase: cfg.JobRetryBase, MaxAttempts: cfg.JobMaxAttempts, JobTimeout: cfg.JobTimeout,
 		PollInterval: cfg.JobPollInterval, Periodic: []jobs.Periodic{jobs.BookingPeriodic(cfg.SyncInterval)},
@@ -198,12 +210,11 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrateFirst
 			return nil, fmt.Errorf("job queue migrations: %w", err)
 		}
 	}
-	var readCalendars calendar.Provider = builtin.New(busySource(bk.BusyForCalendars), builtin.Options{})
-	if gp != nil {
-		readCalendars = gp
-	}
+	// Free/busy from Google while it is connected, else the built-in calendar.
+	readCalendars := gm.OrElse(builtin.New(busySource(bk.BusyForCalendars), builtin.Options{}))
 	av := availability.NewService(ppl, bk, readCalendars)
-	return &app{db: db, accounts: acc, people: ppl, events: ev, guides: gs, bookings: bk, availability: av, jobs: runner}, nil
+	return &app{db: db, accounts: acc, people: ppl, events: ev, guides: gs, bookings: bk, availability: av, jobs: runner,
+		calendarConn: cc}, nil
 }
 
 // busySource lets the built-in calendar read Debrief's own bookings.
@@ -248,7 +259,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	srv := httpapi.New(httpapi.Deps{
 		Log: log, DB: a.db, Accounts: a.accounts, People: a.people, Events: a.events, Guides: a.guides, Language: checker,
 		Settings: settings.NewService(a.db.Gorm), Bookings: a.bookings, Availability: a.availability, OIDC: sso,
-		Web: web, OpenAPI: api.Spec, Version: version, MaxBodyBytes: cfg.MaxBodyBytes,
+		CalendarConn: a.calendarConn, Web: web, OpenAPI: api.Spec, Version: version, MaxBodyBytes: cfg.MaxBodyBytes,
 		SecureCookies: cfg.SecureCookies, BaseURL: cfg.BaseURL,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -60,6 +60,14 @@ type Config struct {
 	// GoogleConference is the conference solution for video links, e.g.
 	// hangoutsMeet; empty books without one.
 	GoogleConference string
+	// The OAuth client admins give consent to when they connect Google
+	// Calendar with their own account (Settings), and Google's OAuth
+	// endpoints (overridable so tests and staging can use a fake).
+	GoogleOAuthClientID     string
+	GoogleOAuthClientSecret string
+	GoogleAuthURL           string
+	GoogleTokenURL          string
+
 	OIDCIssuer       string
 	OIDCClientID     string
 	OIDCClientSecret string
@@ -210,6 +218,27 @@ func Load(getenv func(string) string) (Config, error) {
 		if _, err := os.Stat(c.GoogleCredFile); err != nil {
 			bad("DEBRIEF_GOOGLE_CREDENTIALS_FILE", "cannot read %q: %v", c.GoogleCredFile, err)
 		}
+	}
+	c.GoogleOAuthClientID = getenv("DEBRIEF_GOOGLE_OAUTH_CLIENT_ID")
+	c.GoogleOAuthClientSecret = getenv("DEBRIEF_GOOGLE_OAUTH_CLIENT_SECRET")
+	if (c.GoogleOAuthClientID != "") != (c.GoogleOAuthClientSecret != "") {
+		bad("DEBRIEF_GOOGLE_OAUTH_CLIENT_ID", "DEBRIEF_GOOGLE_OAUTH_CLIENT_ID and DEBRIEF_GOOGLE_OAUTH_CLIENT_SECRET must be set together")
+	}
+	c.GoogleAuthURL = "https://accounts.google.com/o/oauth2/v2/auth"
+	c.GoogleTokenURL = "https://oauth2.googleapis.com/token"
+	for _, v := range []struct {
+		name string
+		dst  *string
+	}{{"DEBRIEF_GOOGLE_AUTH_URL", &c.GoogleAuthURL}, {"DEBRIEF_GOOGLE_TOKEN_URL", &c.GoogleTokenURL}} {
+		raw := getenv(v.name)
+		if raw == "" {
+			continue
+		}
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad(v.name, "%q must be an http:// or https:// URL", raw)
+			continue
+		}
+		*v.dst = raw
 	}
 	c.OIDCIssuer = getenv("DEBRIEF_OIDC_ISSUER")
 	c.OIDCClientID = getenv("DEBRIEF_OIDC_CLIENT_ID")

@@ -111,3 +111,34 @@ func TestOIDCAllowedDomains(t *testing.T) {
 		t.Error("allowed domains without an issuer accepted")
 	}
 }
+
+func TestGoogleOAuthClient(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.GoogleOAuthClientID != "" || c.GoogleAuthURL != "https://accounts.google.com/o/oauth2/v2/auth" ||
+		c.GoogleTokenURL != "https://oauth2.googleapis.com/token" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	c, err = config.Load(env(map[string]string{
+		"DEBRIEF_GOOGLE_OAUTH_CLIENT_ID": "id.apps.example", "DEBRIEF_GOOGLE_OAUTH_CLIENT_SECRET": "s",
+		"DEBRIEF_GOOGLE_AUTH_URL": "http://127.0.0.1:9/o/oauth2/auth", "DEBRIEF_GOOGLE_TOKEN_URL": "http://127.0.0.1:9/token",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.GoogleOAuthClientID != "id.apps.example" || c.GoogleOAuthClientSecret != "s" ||
+		c.GoogleAuthURL != "http://127.0.0.1:9/o/oauth2/auth" || c.GoogleTokenURL != "http://127.0.0.1:9/token" {
+		t.Fatalf("got %+v", c)
+	}
+	_, err = config.Load(env(map[string]string{
+		"DEBRIEF_GOOGLE_OAUTH_CLIENT_ID": "id-without-secret", "DEBRIEF_GOOGLE_AUTH_URL": "accounts.google.com",
+		"DEBRIEF_GOOGLE_TOKEN_URL": "ftp://x/token",
+	}))
+	for _, name := range []string{"DEBRIEF_GOOGLE_OAUTH_CLIENT_ID", "DEBRIEF_GOOGLE_AUTH_URL", "DEBRIEF_GOOGLE_TOKEN_URL"} {
+		if err == nil || !strings.Contains(err.Error(), name+":") {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}

@@ -33,6 +33,12 @@ func (s *Server) routes() {
 	v1.PUT("/settings/levels", s.replaceLevels)
 	v1.GET("/settings/language", s.languageSettings)
 	v1.PUT("/settings/language", s.setLanguageSettings)
+	v1.GET("/settings/google", s.googleConnection)
+	v1.DELETE("/settings/google", s.disconnectGoogle)
+	v1.PUT("/settings/google/service-account", s.connectServiceAccount)
+	v1.POST("/settings/google/oauth", s.startGoogleOAuth)
+	v1.GET("/settings/google/oauth/callback", s.googleOAuthCallback)
+	v1.POST("/settings/google/test", s.testGoogleConnection)
 
 	v1.GET("/people", s.listPeople)
 	v1.POST("/people", s.createPerson)

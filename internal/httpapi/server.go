@@ -25,6 +25,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/availability"
 	"github.com/debrief-dev/debrief/internal/bookings"
+	"github.com/debrief-dev/debrief/internal/calconn"
 	"github.com/debrief-dev/debrief/internal/database"
 	"github.com/debrief-dev/debrief/internal/events"
 	"github.com/debrief-dev/debrief/internal/guides"
@@ -46,6 +47,8 @@ type Deps struct {
 	Bookings *bookings.Service
 	// Availability finds meeting times.
 	Availability *availability.Service
+	// CalendarConn connects Google Calendar at run time (Settings).
+	CalendarConn *calconn.Service
 	// Language checks text people write for blaming language.
 	Language *langcheck.Checker
 	// OIDC is sign-in with Google (an OpenID provider); nil when

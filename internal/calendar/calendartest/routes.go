@@ -16,7 +16,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("PATCH "+event, s.api(OpPatch, true, func(c *call) reply { return s.modifyEvent(c, false) }))
 	mux.Handle("PUT "+event, s.api(OpUpdate, true, func(c *call) reply { return s.modifyEvent(c, true) }))
 	mux.Handle("DELETE "+event, s.api(OpDelete, true, s.deleteEvent))
-	mux.Handle("POST /token", s.api(OpToken, false, s.token))
+	oauth := newOAuthFake(s) // oauth.go: a user's consent, and the code grant on /token
+	mux.HandleFunc("GET /o/oauth2/auth", oauth.authorize)
+	mux.Handle("POST /token", s.api(OpToken, false, oauth.token))
 
 	// Control routes, for a fake running in another process. They are not
 	// counted and never faulted. Bodies are the Go types as encoding/json
@@ -41,6 +43,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /_fake/tokens", func(w http.ResponseWriter, r *http.Request) {
 		writeReply(w, jsonReply(http.StatusOK, s.TokenGrants()))
 	})
+	mux.HandleFunc("PUT /_fake/oauth", oauth.configure)
 	mux.HandleFunc("PUT /_fake/faults", func(w http.ResponseWriter, r *http.Request) {
 		var f Faults
 		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody)).Decode(&f); err != nil {
