@@ -93,6 +93,14 @@ func (s *Service) Push(ctx context.Context, bookingID string, attempt, maxAttemp
 		// pending and enqueues its own push. This job is a leftover.
 		return nil
 	}
+	if row.Status == string(StatusConfirmed) || row.Status == string(StatusNeedsAttention) {
+		// Every change that needs writing (reschedule, retry) makes the
+		// booking pending again, so a confirmed one is already on the
+		// calendar as it stands. This job is a re-run — River runs a job
+		// again when its process died before recording it done — and
+		// writing again would email every attendee an update for nothing.
+		return nil
+	}
 	if p == nil {
 		reason := fmt.Sprintf("%s is not configured on this server; configure it, or cancel this booking and book again on the built-in calendar",
 			providerLabel(row.Provider))

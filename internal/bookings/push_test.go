@@ -61,12 +61,19 @@ func TestPushSuccess(t *testing.T) {
 			t.Fatalf("etag = %q (%v), want %q", etag, err, ev.ETag)
 		}
 
-		// Running the job again changes nothing on the calendar.
+		// Running the job again (River re-runs a job whose process died
+		// before it recorded the job as done) changes nothing on the
+		// calendar and sends attendees no "updated invitation".
+		updates, gets := fx.cal.Calls(bookingsOpUpdate), fx.cal.Calls(bookingsOpGet)
 		if err := fx.svc.Push(ctx, b.ID, 1, 8); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(fx.cal.Events()); n != 1 || fx.cal.Calls(bookingsOpCreate) != 1 {
 			t.Fatalf("events = %d, creates = %d", n, fx.cal.Calls(bookingsOpCreate))
+		}
+		if fx.cal.Calls(bookingsOpUpdate) != updates || fx.cal.Calls(bookingsOpGet) != gets {
+			t.Fatalf("a repeated push of a confirmed booking called the calendar: updates %d→%d, gets %d→%d",
+				updates, fx.cal.Calls(bookingsOpUpdate), gets, fx.cal.Calls(bookingsOpGet))
 		}
 
 		// A reschedule pushes an update to the same event.

@@ -47,6 +47,8 @@ type Config struct {
 	JobMaxAttempts  int
 	JobTimeout      time.Duration
 	JobPollInterval time.Duration
+	JobRescueAfter  time.Duration
+	JobRetryCap     time.Duration
 	SyncInterval    time.Duration
 
 	MaxBodyBytes    int64
@@ -198,6 +200,11 @@ func Load(getenv func(string) string) (Config, error) {
 	durVar("DEBRIEF_JOBS_TIMEOUT", &c.JobTimeout, time.Second)
 	durVar("DEBRIEF_JOBS_POLL_INTERVAL", &c.JobPollInterval, 10*time.Millisecond)
 	durVar("DEBRIEF_CALENDAR_SYNC_INTERVAL", &c.SyncInterval, time.Second)
+	durVar("DEBRIEF_JOBS_RETRY_CAP", &c.JobRetryCap, time.Millisecond)
+	durVar("DEBRIEF_JOBS_RESCUE_AFTER", &c.JobRescueAfter, time.Second)
+	if c.JobRescueAfter != 0 && c.JobRescueAfter <= c.JobTimeout {
+		bad("DEBRIEF_JOBS_RESCUE_AFTER", "must be longer than DEBRIEF_JOBS_TIMEOUT (%s): a job still running is not yet abandoned", c.JobTimeout)
+	}
 	if v := getenv("DEBRIEF_MAX_BODY_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1024 {
