@@ -13,7 +13,7 @@ export CGO_ENABLED := 0
 # npm packages may ship Go files (e.g. flatted); they are not ours to build.
 PKGS         = $(shell $(GO) list ./... | grep -v /node_modules/)
 
-.PHONY: all run build web go-build test test-go test-web test-e2e lint fmt clean tools demo
+.PHONY: all run build web go-build test test-go test-web test-ics test-e2e lint fmt clean tools demo
 
 all: build
 
@@ -39,13 +39,18 @@ go-build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/debrief
 
 ## test: everything CI checks — lint, type checks, unit, storage (SQLite and PostgreSQL), HTTP and browser tests
-test: lint test-web build test-go test-e2e
+test: lint test-web test-ics build test-go test-e2e
 
 test-go:
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 
 test-web: frontend/node_modules/.package-lock.json
 	cd frontend && $(NPM) run check
+
+# Invitations and feeds written by the Go code, read back by a real iCalendar
+# parser (ical.js): the samples travel through a temporary directory.
+test-ics: frontend/node_modules/.package-lock.json
+	dir=$$(mktemp -d) && DEBRIEF_ICS_SAMPLES_DIR=$$dir $(GO) test -count=1 -run TestExportSamples ./internal/calendar/builtin && (cd frontend && DEBRIEF_ICS_SAMPLES_DIR=$$dir $(NPM) run test:ics); rc=$$?; rm -rf $$dir; exit $$rc
 
 test-e2e: build
 	cd frontend && DEBRIEF_BIN=$(CURDIR)/$(BIN) $(NPM) run test:e2e

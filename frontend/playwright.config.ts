@@ -13,6 +13,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   forbidOnly: !!process.env.CI,
+  // Measurements (tagged @measure, e.g. e2e/measure-hints.spec.ts) run only with MEASURE=1.
+  grepInvert: process.env.MEASURE ? undefined : /@measure/,
   // Generous: CI machines have two cores.
   timeout: 180_000,
   expect: { timeout: 20_000 },

@@ -3,14 +3,11 @@
 // involvements and references, sign out.
 import { expect, test, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { admin, baseUrl, shots, signIn } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
-const shots = fileURLToPath(new URL('../test-results/', import.meta.url))
 mkdirSync(shots, { recursive: true })
-
-const admin = { name: 'Avery Admin', email: 'avery@example.com', password: 'a calm and long passphrase' }
 
 // Line 4 has a misspelt time zone.
 // Levels are from the default ladder a new Debrief starts with.
@@ -22,12 +19,6 @@ Margaret Hamilton,margaret@example.com,Platform,manager,ada@example.com,Europe/B
 Alan Turing,alan@example.com,Platform,engineer,margaret@example.com,Europe/London,
 `
 const csvFixed = csvWithProblem.replace('Europe/Berln', 'Europe/Berlin')
-
-function baseUrl(): string {
-  const u = process.env.DEBRIEF_BASE_URL
-  if (!u) throw new Error('DEBRIEF_BASE_URL is not set: global setup did not run')
-  return u
-}
 
 async function signOut(page: Page) {
   await page.getByRole('button', { name: /account menu/i }).click()
@@ -253,14 +244,6 @@ test('first-run set-up, people import, an event with a timeline, sign out', asyn
   expect(consoleErrors.filter((e) => !/401|Unauthorized/i.test(e))).toEqual([])
 })
 
-async function signIn(page: Page) {
-  await page.goto(`${baseUrl()}/sign-in`)
-  await page.getByLabel('Email').fill(admin.email)
-  await page.getByLabel('Password').fill(admin.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect(page.getByRole('heading', { name: 'Events', level: 1 })).toBeVisible()
-}
-
 test('admin pages: level ladder, users and API tokens', async ({ page }) => {
   await signIn(page)
 
@@ -268,6 +251,7 @@ test('admin pages: level ladder, users and API tokens', async ({ page }) => {
     await page.getByRole('link', { name: 'Settings' }).click()
     await expect(page.getByRole('heading', { name: 'Level ladder' })).toBeVisible()
     const rows = page.locator('.ladder-row')
+    await expect(rows.first()).toBeVisible()
     const before = await rows.count()
     expect(before).toBeGreaterThan(0)
     await page.getByLabel('New level name').fill('Principal engineer')
@@ -285,7 +269,7 @@ test('admin pages: level ladder, users and API tokens', async ({ page }) => {
     await expect(page.getByText(/still in use/)).toBeVisible()
     await page.getByRole('button', { name: 'Save ladder' }).click()
     await expect(page.getByRole('alert')).toContainText(/senior engineer/i)
-    await page.getByRole('button', { name: 'Discard changes' }).click()
+    await page.getByRole('region', { name: 'Level ladder' }).getByRole('button', { name: 'Discard changes' }).click()
     await expect(rows).toHaveCount(before + 1)
     await page.screenshot({ path: `${shots}settings.png`, fullPage: true })
   })

@@ -1,6 +1,8 @@
 import { lazy, Suspense, type ReactNode } from 'react'
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom'
-import { SessionProvider, useSession } from './auth/session'
+import { SessionProvider, useSession, useViewer } from './auth/session'
+// Before the router: lets a page with unsaved changes hold Back/Forward.
+import './lib/popGuard'
 import { Layout } from './components/Layout'
 import { ToastProvider } from './components/toast'
 import { SessionError, Splash } from './components/Splash'
@@ -16,6 +18,10 @@ const PersonPage = lazy(() => import('./pages/PersonPage'))
 const UsersPage = lazy(() => import('./pages/UsersPage'))
 const SettingsPage = lazy(() => import('./pages/SettingsPage'))
 const TokensPage = lazy(() => import('./pages/TokensPage'))
+const GuidesPage = lazy(() => import('./pages/GuidesPage'))
+const GuidePage = lazy(() => import('./pages/GuidePage'))
+const GuideEditPage = lazy(() => import('./pages/GuideEditPage'))
+const GuideHistoryPage = lazy(() => import('./pages/GuideHistoryPage'))
 
 export function App() {
   return (
@@ -46,6 +52,17 @@ function AppRoutes() {
         <Route path="/events/:id" element={<EventPage />} />
         <Route path="/people" element={<PeoplePage />} />
         <Route path="/people/:id" element={<PersonPage />} />
+        <Route path="/guides" element={<GuidesPage />} />
+        <Route path="/guides/:id" element={<GuidePage />} />
+        <Route
+          path="/guides/:id/edit"
+          element={
+            <RequireEditor>
+              <GuideEditPage />
+            </RequireEditor>
+          }
+        />
+        <Route path="/guides/:id/history" element={<GuideHistoryPage />} />
         <Route
           path="/admin/users"
           element={
@@ -54,14 +71,8 @@ function AppRoutes() {
             </RequireAdmin>
           }
         />
-        <Route
-          path="/settings"
-          element={
-            <RequireAdmin>
-              <SettingsPage />
-            </RequireAdmin>
-          }
-        />
+        {/* Everyone sees which language-check categories are off; admins change settings. */}
+        <Route path="/settings" element={<SettingsPage />} />
         <Route path="/account/tokens" element={<TokensPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
@@ -95,4 +106,18 @@ function RequireAdmin({ children }: { children: ReactNode }) {
     )
   }
   return <Suspense fallback={<LoadingBlock />}>{children}</Suspense>
+}
+
+function RequireEditor({ children }: { children: ReactNode }) {
+  const viewer = useViewer()
+  if (!viewer.canEdit) {
+    return (
+      <div className="page">
+        <Callout tone="info" title="Guides are edited by facilitators">
+          <p>You can read every guide and print it. Ask a facilitator or an admin if a guide needs a change.</p>
+        </Callout>
+      </div>
+    )
+  }
+  return <>{children}</>
 }

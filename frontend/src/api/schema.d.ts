@@ -177,6 +177,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether sign-in with Google (an OpenID provider) is offered
+         * @description Anonymous. The sign-in page shows a "Sign in with <name>" button when `enabled` is true.
+         *     Enabled when the server is configured with DEBRIEF_OIDC_ISSUER and DEBRIEF_OIDC_CLIENT_ID.
+         */
+        get: operations["getOIDCSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start signing in with Google (browser navigation)
+         * @description Anonymous; a top-level browser navigation, not an API call. Redirects (302) to the
+         *     provider's authorization endpoint (authorization-code flow with PKCE S256, state and
+         *     nonce) and sets a short-lived (10 minutes), HttpOnly, SameSite=Lax cookie
+         *     `debrief_oidc_<id>` with the sealed sign-in state, scoped to the callback path.
+         *     When the provider cannot be reached, redirects to `/sign-in?error=<message>` instead.
+         *     404 when sign-in with an OpenID provider is not configured.
+         */
+        get: operations["startOIDCSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the provider sends the browser back (browser navigation)
+         * @description Anonymous; the redirect URI to register with the provider is
+         *     `<DEBRIEF_BASE_URL>/api/v1/auth/oidc/callback`. Checks the state against this browser's
+         *     state cookie, exchanges the code (with the PKCE verifier) and verifies the ID token
+         *     (RS256 signature, issuer, audience, expiry, nonce, `email_verified`, and the hosted
+         *     domain when DEBRIEF_OIDC_ALLOWED_DOMAINS is set). Only an existing, active account with
+         *     that email may sign in; its first sign-in records the provider's subject and later ones
+         *     must match it. The same sign-in rate limits as passwords apply.
+         *
+         *     On success: sets the session cookie and redirects (302) to the `next` given to /start.
+         *     On any refusal or failure: redirects (302) to `/sign-in?error=<message>`, for example
+         *     `No Debrief account uses priya@example.com; ask an admin to add you`. Never a 500.
+         *     404 when sign-in with an OpenID provider is not configured.
+         */
+        get: operations["finishOIDCSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -424,6 +501,388 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/guides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List guides
+         * @description Roles: admin, facilitator, member, leader. Built-in guides first, then by title (case
+         *     ignored). Archived guides are left out unless `archived` is `true` or `all`.
+         */
+        get: operations["listGuides"];
+        put?: never;
+        /**
+         * Create a custom guide from scratch
+         * @description Roles: admin, facilitator. Creates version 1. Questions without an `id` get one
+         *     (`q-` and 8 hex digits). Texts may use the placeholders {{event.title}}, {{event.kind}},
+         *     {{event.started_at}}, {{person.name}}, {{facilitator.name}} and {{timeline.N}} (N from 1
+         *     to 999); any other placeholder, or a `{{` without `}}`, is a 400 naming the field
+         *     (e.g. `content.questions[2].text`) and the question. Whitespace inside a paragraph is
+         *     collapsed; opener and closer keep paragraph breaks (a blank line). Section codes are
+         *     upper-cased; empty probes are dropped.
+         */
+        post: operations["createGuide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a guide from JSON or Markdown
+         * @description Roles: admin, facilitator (others get 403 before the body is read). Send a
+         *     `debrief-guide/1` document as `application/json` (see GuideDocument; unknown fields are
+         *     400, `source` is ignored) or the Markdown form as `text/markdown` (or `text/x-markdown`);
+         *     any other type is 415. Creates a new custom guide at version 1. Problems are 400 with
+         *     per-field `errors`: JSON paths for JSON (`questions[2].text`), `line N` for Markdown.
+         *
+         *     Markdown form: `# Title`; metadata lines `Format: debrief-guide/1` (optional),
+         *     `Kind: <kind>`, `Suggested length: <n> minutes`, `Version: <n>` (ignored); description
+         *     paragraphs; `## Opener` paragraphs; `## Questions` with numbered questions (`1. Text
+         *     {#id}`; the `{#id}` is optional and keeps a question's identity), `- probe` lines and a
+         *     `Sections: NAR, CON` line; `## Closer` paragraphs. A line starting with `\` is literal
+         *     text without the backslash.
+         */
+        post: operations["importGuide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compose a guide with add-ons and fill its placeholders for an event
+         * @description Roles: admin, facilitator, member, leader; with `event_id`, only for an event the caller
+         *     may see (one they may not see is a 400 on `event_id`, worded as for a missing event).
+         *     The result is the base guide's opener, its questions, one part per add-on (the
+         *     add-on's opener as the part's `intro`), and the base guide's closer; question numbers
+         *     run on across parts and `suggested_minutes` is the sum. `guide` and `add_ons` are the
+         *     exact versions used, for a chat to pin. Placeholders without data get a readable
+         *     fallback (e.g. "the event") and are listed in `missing`. Unknown guides, a base that is
+         *     an add-on, an add-on that is not one, or more than 5 add-ons are 400 on the field.
+         */
+        post: operations["renderGuide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/print.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stylesheet of the printable guide page
+         * @description Needs no sign-in; holds no data. Served as a file because the Content-Security-Policy forbids inline styles.
+         */
+        get: operations["getGuidePrintStylesheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a guide with the content of its current version
+         * @description Roles: admin, facilitator, member, leader.
+         */
+        get: operations["getGuide"];
+        /**
+         * Save a new version of a custom guide
+         * @description Roles: admin, facilitator. The body is the whole new version. A save that changes
+         *     anything adds version N+1 and makes it current; earlier versions never change. A save
+         *     identical to the current version returns it unchanged (no new version). Questions keep
+         *     their `id` when reordered or edited; questions without one are new. Built-in guides are
+         *     409 ("copy it first"); archived guides are 409. With `base_version` set and a newer
+         *     version saved since, 409 with a field error on `base_version`.
+         */
+        put: operations["saveGuide"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a guide (built-in or custom) into a new custom guide
+         * @description Roles: admin, facilitator. The body is optional (send none, or `{}`): by default the
+         *     current version is copied and the copy is titled "Copy of <title>". The copy keeps the
+         *     question ids and records `copied_from`.
+         */
+        post: operations["copyGuide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a custom guide
+         * @description Roles: admin, facilitator. Archived guides leave the default list and cannot be saved,
+         *     but stay readable, exportable and renderable. Built-in guides are 409. Idempotent.
+         */
+        post: operations["archiveGuide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unarchive a custom guide
+         * @description Roles: admin, facilitator. Built-in guides are 409. Idempotent.
+         */
+        post: operations["unarchiveGuide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a guide's versions, newest first
+         * @description Roles: admin, facilitator, member, leader.
+         */
+        get: operations["listGuideVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+                version: components["parameters"]["GuideVersionNumber"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get one version exactly as it was saved
+         * @description Roles: admin, facilitator, member, leader. A version that is not a whole number or is
+         *     below 1 is 400; one that does not exist is 404.
+         */
+        get: operations["getGuideVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/versions/{version}/print": {
+        parameters: {
+            query?: {
+                /** @description Fill placeholders from this event (one the caller may see). */
+                event_id?: components["parameters"]["GuideEventId"];
+                /** @description The person being talked with, for {{person.name}} and the default time zone. */
+                person_id?: components["parameters"]["GuidePersonId"];
+                /** @description IANA zone for times; defaults to the person's zone, else UTC. */
+                timezone?: components["parameters"]["GuideTimezone"];
+                /** @description Add-on guides (ids or slugs) to append, repeated or comma-separated. */
+                add_on_ids?: components["parameters"]["GuideAddOnIds"];
+            };
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+                version: components["parameters"]["GuideVersionNumber"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A printable HTML page of a guide version
+         * @description Roles as renderGuide. A standalone page (no scripts, no inline styles) that links the
+         *     stylesheet at /api/v1/guides/print.css, with room to write under each question. With the
+         *     query parameters it is rendered as renderGuide would; a version that does not exist is a
+         *     400 on `version`.
+         */
+        get: operations["printGuide"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/versions/{version}/pdf": {
+        parameters: {
+            query?: {
+                /** @description Fill placeholders from this event (one the caller may see). */
+                event_id?: components["parameters"]["GuideEventId"];
+                /** @description The person being talked with, for {{person.name}} and the default time zone. */
+                person_id?: components["parameters"]["GuidePersonId"];
+                /** @description IANA zone for times; defaults to the person's zone, else UTC. */
+                timezone?: components["parameters"]["GuideTimezone"];
+                /** @description Add-on guides (ids or slugs) to append, repeated or comma-separated. */
+                add_on_ids?: components["parameters"]["GuideAddOnIds"];
+            };
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+                version: components["parameters"]["GuideVersionNumber"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A guide version as an A4 PDF
+         * @description Roles as renderGuide. Sent as an attachment (`Content-Disposition: attachment;
+         *     filename=<title-as-slug>-v<version>.pdf`). Text is set in the standard Helvetica fonts; characters
+         *     outside Windows-1252 are spelled with the nearest ones (accents dropped, arrows as
+         *     `->`) or `?`.
+         */
+        get: operations["getGuidePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Compare two versions of a guide
+         * @description Roles: admin, facilitator, member, leader. `to` defaults to the current version and
+         *     `from` to the one before `to`. Questions are matched by id; `moved` lists only the
+         *     questions whose order relative to the others changed.
+         */
+        get: operations["diffGuide"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export a guide version as JSON or Markdown
+         * @description Roles: admin, facilitator, member, leader. Sent as an attachment named
+         *     `<slug>-v<version>.json` or `.md`. Both forms import back unchanged (see importGuide).
+         */
+        get: operations["exportGuide"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/language/check": {
         parameters: {
             query?: never;
@@ -443,6 +902,166 @@ export interface paths {
          *     `info` flags: it is data to explore, not a warning. At most 100,000 characters.
          */
         post: operations["checkLanguage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/language": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which language-check categories are switched off
+         * @description Roles: admin, facilitator, member, leader.
+         */
+        get: operations["getLanguageSettings"];
+        /**
+         * Switch language-check categories off or on for everyone
+         * @description Roles: admin. `disabled` replaces the list; an empty list turns every category on. The
+         *     check then leaves out flags of disabled categories for everyone.
+         */
+        put: operations["setLanguageSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/google": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Google Calendar connection
+         * @description Roles: admin. Whether Google Calendar is connected, how (a service account with
+         *     domain-wide delegation acting as the organizer, or an admin's own OAuth consent), from
+         *     where (`environment`: DEBRIEF_GOOGLE_CREDENTIALS_FILE, read-only; `settings`: saved by an
+         *     admin, encrypted with DEBRIEF_SECRET_KEY), and the last "test connection" result. Never
+         *     contains a key, token or client secret.
+         */
+        get: operations["getGoogleConnection"];
+        put?: never;
+        post?: never;
+        /**
+         * Disconnect Google Calendar
+         * @description Roles: admin. Forgets the saved connection; Google bookings fail with "Google Calendar is
+         *     not connected" until another is made, and new bookings use the built-in calendar.
+         *     Disconnecting when nothing is connected succeeds. 409 when the connection comes from the
+         *     environment.
+         */
+        delete: operations["disconnectGoogle"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/google/service-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Connect Google Calendar with a service-account key
+         * @description Roles: admin. Saves a Google Cloud service-account JSON key (encrypted at rest) that acts
+         *     as `organizer` through domain-wide delegation, and switches every serve process to it
+         *     (at once in this one, within seconds in the others). The key is checked (type
+         *     `service_account`, client_email, an RSA private_key, an https token_uri) but Google is
+         *     not called: use the test endpoint. Send it as `multipart/form-data` (a `key` file or text
+         *     field, `organizer`, `conference`) or as JSON with the key file's content in `key`.
+         *     Errors name fields `key`, `key.type`, `key.client_email`, `key.private_key`,
+         *     `key.token_uri`, `organizer`, `conference`. 409 when the connection comes from the
+         *     environment; 503 when DEBRIEF_SECRET_KEY is not set.
+         */
+        put: operations["connectGoogleServiceAccount"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/google/oauth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start connecting Google Calendar with the admin's own account
+         * @description Roles: admin. Returns Google's consent URL; send the browser there. The consent asks for
+         *     the calendar scope plus `openid email`, offline access (a refresh token) and PKCE (S256);
+         *     it is bound to the calling admin and expires after 10 minutes. Google then redirects the
+         *     browser to `GET /api/v1/settings/google/oauth/callback`, which must be registered as a
+         *     redirect URI of the OAuth client (DEBRIEF_GOOGLE_OAUTH_CLIENT_ID). The body is optional.
+         *     409 when the connection comes from the environment; 503 when no OAuth client or no
+         *     DEBRIEF_SECRET_KEY is configured.
+         */
+        post: operations["startGoogleOAuth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/google/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Google's redirect back after consent (browser only)
+         * @description Roles: admin — the same user who started the consent, signed in with the session cookie.
+         *     Exchanges the code (with the PKCE verifier), saves the refresh token encrypted, makes the
+         *     consenting account's verified email the organizer, and switches to the new connection.
+         *     Always answers with a redirect to the web app's Settings page:
+         *     `/settings?google=connected`, or `/settings?google=error&message=…` (unknown, used or
+         *     expired state, another user, consent refused, code refused by Google). The state is good
+         *     for one attempt.
+         */
+        get: operations["finishGoogleOAuth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/google/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test the Google Calendar connection
+         * @description Roles: admin. Builds a fresh client from the connection, fetches a token, and reads the
+         *     organizer's free/busy for the next 24 hours. A failed check is a 200 with `ok: false` and
+         *     a message saying what to fix (for example domain-wide delegation not granted, a revoked
+         *     consent, a calendar that cannot be read). The result is kept and shown by
+         *     `GET /api/v1/settings/google` as `last_test`. 409 when nothing is connected.
+         */
+        post: operations["testGoogleConnection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -715,10 +1334,555 @@ export interface paths {
         patch: operations["updateReference"];
         trace?: never;
     };
+    "/api/v1/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find times when people can meet
+         * @description Roles: admin, facilitator (a member or leader gets 403: the answer shows when people
+         *     are busy). Expands each person's working hours in their own time zone, combines their
+         *     calendar's free/busy with Debrief's own bookings, and returns candidate slots ranked:
+         *     all required people free first, then most optional people free, then earliest.
+         *     A person whose calendar could not be read is `unknown` in every slot, never free, and
+         *     their `sources` entry is `error: <why>`. Invalid input (no people, an unknown person, a
+         *     bad window or duration) is 400 with per-field `errors`.
+         */
+        post: operations["findAvailability"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List bookings
+         * @description Roles: admin, facilitator, member, leader; admins and facilitators see every booking,
+         *     everyone else only the bookings their linked person attends or organizes (none without
+         *     a linked person). Sorted by `start`, then id. `from` and `to` select bookings that
+         *     overlap [from, to).
+         */
+        get: operations["listBookings"];
+        put?: never;
+        /**
+         * Book a time
+         * @description Roles: admin, facilitator. The booking, the holds that keep every attendee (and the
+         *     organizer, when a person) busy, and the calendar job commit together. A built-in
+         *     booking is `confirmed` at once and offers its invitation at `ics_url`; a Google booking
+         *     starts `pending` and is written to Google Calendar by a durable job (then `confirmed`,
+         *     or `failed` with `last_error`). The database refuses to hold one person in two active
+         *     bookings at overlapping times: such a clash is 409 with a `detail` naming who is
+         *     double-booked (touching bookings, end = start, are fine). The organizer defaults to
+         *     the configured Google organizer (Google bookings), then the caller's own person.
+         */
+        post: operations["createBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a booking
+         * @description Roles: admin, facilitator, member, leader, subject to booking visibility (see
+         *     listBookings); a booking the caller may not see is 404, not 403.
+         */
+        get: operations["getBooking"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a booking
+         * @description Roles: admin, facilitator (a member who can see the booking gets 403; one who cannot
+         *     gets 404). Frees everyone's time at once and answers 200 with the canceled booking
+         *     (not 204), whose `sequence` went up: a built-in booking's `ics_url` now serves the
+         *     METHOD:CANCEL to send to attendees, and a Google booking's event is cancelled by a
+         *     durable job. Canceling a canceled booking is 200 and changes nothing.
+         */
+        delete: operations["cancelBooking"];
+        options?: never;
+        head?: never;
+        /**
+         * Reschedule or edit a booking
+         * @description Roles: admin, facilitator (a member who can see the booking gets 403; one who cannot
+         *     gets 404). Only the fields present change; `attendees`, when present, replaces the
+         *     list (people who stay keep their answer, unless the time moved). Any change raises
+         *     `sequence`, so calendars replace the earlier invitation; a Google booking goes back to
+         *     `pending` and is pushed again. A new time that clashes with someone's other booking is
+         *     409 and leaves the booking as it was; editing a canceled booking is 409.
+         */
+        patch: operations["updateBooking"];
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a failed booking to its calendar again
+         * @description Roles: admin, facilitator (a member who can see the booking gets 403; one who cannot
+         *     gets 404). For a Google booking that is `failed` or `needs_attention`: it goes back to
+         *     `pending` and one push job is enqueued (a double click enqueues one). A booking already
+         *     `pending` is returned as it is. Any other status, and any built-in booking (nothing to
+         *     send), is 409.
+         */
+        post: operations["retryBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}/invite.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a built-in booking's invitation (.ics)
+         * @description Roles: whoever may read the booking (see getBooking). An RFC 5545 file sent as an
+         *     attachment: METHOD:REQUEST while the booking stands, METHOD:CANCEL once it is canceled,
+         *     always with the same UID and the booking's `sequence` as SEQUENCE, so calendars apply
+         *     updates and cancellations to the event they already have. The Content-Type carries the
+         *     method (`text/calendar; charset=utf-8; method=REQUEST`). A Google booking has none
+         *     (Google sends the invitation itself): 404.
+         */
+        get: operations["getBookingInvitation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or replace a person's calendar feed URL
+         * @description Roles: admin, facilitator for anyone; a member or leader only for their own linked
+         *     person (403 otherwise). Returns a secret URL (`<base>/feeds/<token>.ics`, on
+         *     DEBRIEF_BASE_URL when set) that a calendar app can subscribe to; it lists the person's
+         *     built-in bookings. The URL is shown once: only a hash of its token is stored. Creating
+         *     a new one revokes the previous one. An unknown person is 404.
+         */
+        post: operations["createPersonFeed"];
+        /**
+         * Revoke a person's calendar feed URL
+         * @description Roles: admin, facilitator for anyone; a member or leader only for their own linked
+         *     person (403 otherwise). The URL stops working at once (404). Revoking when there is no
+         *     live feed is 204 too.
+         */
+        delete: operations["revokePersonFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feeds/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's calendar feed (subscription URL)
+         * @description No session: the token in the URL is the credential (see createPersonFeed). An iCalendar
+         *     feed of the person's built-in bookings that ended in the last 90 days or are still to
+         *     come, plus cancellations of the last 30 days as STATUS:CANCELLED so subscribed apps drop
+         *     them. Google bookings are left out (Google puts them on the person's calendar). A wrong,
+         *     revoked or malformed token is the same 404. Kept out of shared caches
+         *     (`Cache-Control: private, max-age=300`).
+         */
+        get: operations["getCalendarFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        GoogleConnection: {
+            /** @description Calendar calls can be made. */
+            connected: boolean;
+            /** @enum {string} */
+            source: "none" | "environment" | "settings";
+            /** @description True when DEBRIEF_GOOGLE_CREDENTIALS_FILE sets the connection. */
+            read_only: boolean;
+            /** @enum {string} */
+            kind?: "service_account" | "oauth";
+            /**
+             * Format: email
+             * @description The calendar bookings are made on.
+             */
+            organizer?: string;
+            /** @enum {string} */
+            conference?: "" | "hangoutsMeet";
+            service_account_email?: string;
+            /** @description What a Workspace admin grants domain-wide delegation to. */
+            service_account_client_id?: string;
+            connected_by?: components["schemas"]["GoogleConnectedBy"];
+            /** Format: date-time */
+            connected_at?: string;
+            last_test?: components["schemas"]["GoogleConnectionTest"];
+            /** @description An OAuth client is configured, so "Connect with Google" can be offered. */
+            oauth_available: boolean;
+            /** @description False when DEBRIEF_SECRET_KEY is not set or the environment sets the connection. */
+            can_save: boolean;
+            /** @description Why a saved connection cannot be used (e.g. DEBRIEF_SECRET_KEY changed). */
+            problem?: string;
+        };
+        GoogleConnectedBy: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+        };
+        GoogleConnectionTest: {
+            ok: boolean;
+            message: string;
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            latency_ms: number;
+        };
+        GoogleServiceAccountInput: {
+            /** @description The service-account JSON key file's content. */
+            key: string;
+            /** @description The Workspace user the service account acts as; bookings go on their calendar. */
+            organizer: string;
+            /**
+             * @description hangoutsMeet attaches a Google Meet link to every booking.
+             * @default
+             * @enum {string}
+             */
+            conference: "" | "hangoutsMeet";
+        };
+        GoogleServiceAccountUpload: {
+            /**
+             * Format: binary
+             * @description The service-account JSON key file.
+             */
+            key: string;
+            organizer: string;
+            /** @enum {string} */
+            conference?: "" | "hangoutsMeet";
+        };
+        GoogleOAuthStart: {
+            /**
+             * @default
+             * @enum {string}
+             */
+            conference: "" | "hangoutsMeet";
+        };
+        GoogleOAuthURL: {
+            /** Format: uri */
+            auth_url: string;
+        };
+        /**
+         * @description change_addon is the add-on kind; the others are base guides.
+         * @enum {string}
+         */
+        GuideKind: "responder_chat" | "non_responder_chat" | "learn_session" | "improve_session" | "change_addon" | "game_day";
+        /**
+         * @description Finding section code (method.md).
+         * @enum {string}
+         */
+        GuideSection: "NAR" | "CON" | "MIT" | "RSK" | "DIF" | "EXP" | "PRS" | "WEL" | "OPQ" | "ACT" | "ART";
+        GuideQuestion: {
+            /**
+             * @description Stable across versions; lower-case letters, digits, - and _.
+             * @example how-it-reached-you
+             */
+            id: string;
+            text: string;
+            probes: string[];
+            sections: components["schemas"]["GuideSection"][];
+        };
+        GuideQuestionInput: {
+            /** @description Keep the id of an existing question; leave out or empty for a new one. */
+            id?: string;
+            text: string;
+            probes?: string[];
+            /** @description Section codes, any case; duplicates are dropped. */
+            sections?: string[];
+        };
+        GuideContent: {
+            /** @description Paragraphs separated by a blank line ("\n\n"). */
+            opener: string;
+            questions: components["schemas"]["GuideQuestion"][];
+            closer: string;
+            suggested_minutes: number;
+        };
+        GuideContentInput: {
+            opener: string;
+            questions: components["schemas"]["GuideQuestionInput"][];
+            closer: string;
+            suggested_minutes: number;
+        };
+        GuideVersionRef: {
+            /** Format: uuid */
+            guide_id: string;
+            version: number;
+        };
+        Guide: {
+            /** Format: uuid */
+            id: string;
+            /** @description Readable handle; built-ins have fixed slugs such as responder-chat. */
+            slug: string;
+            title: string;
+            kind: components["schemas"]["GuideKind"];
+            description: string;
+            /** @description Ships with Debrief; read-only (copy it to edit). */
+            builtin: boolean;
+            add_on: boolean;
+            archived: boolean;
+            current_version: number;
+            /** @description Of the current version. */
+            question_count: number;
+            /** @description Of the current version. */
+            suggested_minutes: number;
+            copied_from: components["schemas"]["GuideVersionRef"] | null;
+            /**
+             * Format: uuid
+             * @description User id; null for built-ins.
+             */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        GuideDetail: components["schemas"]["Guide"] & {
+            content: components["schemas"]["GuideContent"];
+        };
+        GuideList: {
+            items: components["schemas"]["Guide"][];
+            /** @description Opaque; empty when there are no more items. */
+            next_cursor: string;
+        };
+        GuideInput: {
+            title: string;
+            kind: components["schemas"]["GuideKind"];
+            description?: string;
+            content: components["schemas"]["GuideContentInput"];
+            /** @description Describes version 1. */
+            note?: string;
+        };
+        GuideSaveInput: {
+            title: string;
+            description?: string;
+            content: components["schemas"]["GuideContentInput"];
+            /** @description Describes the new version. */
+            note?: string;
+            /** @description The version this edit started from; a newer current version makes the save 409. */
+            base_version?: number;
+        };
+        GuideCopyInput: {
+            /** @description Defaults to "Copy of <title>". */
+            title?: string;
+            /** @description Defaults to the current version. */
+            version?: number;
+        };
+        GuideVersion: {
+            /** Format: uuid */
+            guide_id: string;
+            version: number;
+            title: string;
+            kind: components["schemas"]["GuideKind"];
+            description: string;
+            content: components["schemas"]["GuideContent"];
+            note: string;
+            /** Format: uuid */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        GuideVersionSummary: {
+            version: number;
+            title: string;
+            note: string;
+            question_count: number;
+            suggested_minutes: number;
+            /** Format: uuid */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        GuideVersionList: {
+            items: components["schemas"]["GuideVersionSummary"][];
+        };
+        GuideTextChange: {
+            from: string;
+            to: string;
+        };
+        GuideMinutesChange: {
+            from: number;
+            to: number;
+        };
+        GuideQuestionAt: {
+            /** @description 1-based position in its version. */
+            position: number;
+            question: components["schemas"]["GuideQuestion"];
+        };
+        GuideQuestionChange: {
+            id: string;
+            fields: ("text" | "probes" | "sections")[];
+            from: components["schemas"]["GuideQuestion"];
+            to: components["schemas"]["GuideQuestion"];
+        };
+        GuideQuestionMove: {
+            id: string;
+            from: number;
+            to: number;
+        };
+        GuideDiff: {
+            /** Format: uuid */
+            guide_id: string;
+            from: number;
+            to: number;
+            /** @description Null when unchanged (likewise for the other changes). */
+            title: components["schemas"]["GuideTextChange"] | null;
+            description: components["schemas"]["GuideTextChange"] | null;
+            opener: components["schemas"]["GuideTextChange"] | null;
+            closer: components["schemas"]["GuideTextChange"] | null;
+            suggested_minutes: components["schemas"]["GuideMinutesChange"] | null;
+            questions: {
+                added: components["schemas"]["GuideQuestionAt"][];
+                removed: components["schemas"]["GuideQuestionAt"][];
+                changed: components["schemas"]["GuideQuestionChange"][];
+                moved: components["schemas"]["GuideQuestionMove"][];
+            };
+        };
+        GuideRenderInput: {
+            /** @description Base guide id or slug. */
+            guide_id: string;
+            /** @description Version of the base guide; defaults to the current one. Add-ons use their current version. */
+            version?: number;
+            add_on_ids?: string[];
+            /** Format: uuid */
+            event_id?: string;
+            /** Format: uuid */
+            person_id?: string;
+            /** @description IANA zone; defaults to the person's zone, else UTC. */
+            timezone?: string;
+        };
+        GuideRenderedQuestion: {
+            id: string;
+            /** @description Runs on from 1 across all parts. */
+            number: number;
+            text: string;
+            probes: string[];
+            sections: components["schemas"]["GuideSection"][];
+        };
+        GuidePart: {
+            /** Format: uuid */
+            guide_id: string;
+            version: number;
+            title: string;
+            kind: components["schemas"]["GuideKind"];
+            /** @description Empty for the base guide's part; an add-on's opener for an add-on's part. */
+            intro: string;
+            questions: components["schemas"]["GuideRenderedQuestion"][];
+        };
+        GuideRendered: {
+            guide: components["schemas"]["GuideVersionRef"];
+            add_ons: components["schemas"]["GuideVersionRef"][];
+            title: string;
+            kind: components["schemas"]["GuideKind"];
+            opener: string;
+            parts: components["schemas"]["GuidePart"][];
+            closer: string;
+            suggested_minutes: number;
+            event: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                kind: string;
+                /** Format: date-time */
+                started_at: string;
+            } | null;
+            person: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            timezone: string;
+            /** @description Placeholders that had no data and got a fallback, e.g. person.name, timeline.3. */
+            missing: string[];
+        };
+        /**
+         * @description The `debrief-guide/1` exchange format, also used for the built-in guides. Flat: the
+         *     content fields sit at the top level.
+         */
+        GuideDocument: {
+            /** @enum {string} */
+            format: "debrief-guide/1";
+            title: string;
+            kind: components["schemas"]["GuideKind"];
+            description?: string;
+            suggested_minutes: number;
+            opener: string;
+            questions: components["schemas"]["GuideQuestionInput"][];
+            closer: string;
+            /** @description Where an export came from; ignored on import. */
+            source?: {
+                /** Format: uuid */
+                guide_id: string;
+                slug: string;
+                version: number;
+                builtin: boolean;
+            };
+        };
         LanguageCheckInput: {
             text: string;
             /** @enum {string} */
@@ -746,6 +1910,9 @@ export interface components {
             id: components["schemas"]["LanguageCategory"];
             title: string;
             description: string;
+        };
+        LanguageSettings: {
+            disabled: components["schemas"]["LanguageCategory"][];
         };
         LanguageCategoryList: {
             items: components["schemas"]["LanguageCategoryInfo"][];
@@ -828,6 +1995,15 @@ export interface components {
             user: components["schemas"]["User"];
             /** @description Send as `X-CSRF-Token` on state-changing cookie requests. Empty for bearer callers. */
             csrf_token: string;
+        };
+        OIDCInfo: {
+            /** @description Whether the sign-in page offers the provider's button. */
+            enabled: boolean;
+            /**
+             * @description What to call the provider on the button ("Google"); empty when not enabled.
+             * @example Google
+             */
+            name: string;
         };
         User: {
             /** Format: uuid */
@@ -1235,6 +2411,212 @@ export interface components {
             label?: string;
             kind?: components["schemas"]["ReferenceKind"];
         };
+        AvailabilityRequest: {
+            /** @description Required people (at least one; at most 200 people in all). */
+            people: string[];
+            /** @description Optional people. */
+            optional?: string[];
+            window: components["schemas"]["AvailabilityWindow"];
+            duration_minutes: number;
+            /** @description Candidate starts are this far apart, aligned to the window start; 0 or absent means 15. */
+            step_minutes?: number;
+            /** @description Slots must have at least this many optional people free. */
+            min_optional?: number;
+            /** @description Free time wanted around people's other meetings. */
+            buffer_minutes?: number;
+            /** @description At most this many Debrief meetings per person per local day (0 = no limit). */
+            max_per_day?: number;
+            /** @description At most this many Debrief meetings per person in any rolling week (0 = no limit). */
+            max_per_week?: number;
+            /**
+             * Format: date-time
+             * @description No slot starts before this instant (e.g. the end of a soak).
+             */
+            not_before?: string;
+            /** @description Most slots to return; 0 or absent means 20. */
+            limit?: number;
+        };
+        AvailabilityWindow: {
+            /** Format: date-time */
+            start: string;
+            /**
+             * Format: date-time
+             * @description After start; the window spans at most the engine's maximum (see errors).
+             */
+            end: string;
+        };
+        AvailabilityResponse: {
+            /** @description Best first. */
+            slots: components["schemas"]["Slot"][];
+            /**
+             * @description Where each person's (by id) availability came from: `google`, `builtin` or `error: <why>`.
+             * @example {
+             *       "6f1c2f2e-0b5e-4c1e-9d1e-2b1f1a2b3c4d": "builtin"
+             *     }
+             */
+            sources: {
+                [key: string]: string;
+            };
+            /** @description Everyone asked about, required people first, for drawing the grid. */
+            people: components["schemas"]["PersonAvailability"][];
+        };
+        Slot: {
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+            /** @description Higher is better; slots are already sorted. */
+            score: number;
+            free: string[];
+            busy: string[];
+            /** @description People whose calendar could not be read; never counted as free. */
+            unknown: string[];
+        };
+        PersonAvailability: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description IANA time zone, for showing the person's local time. */
+            timezone: string;
+            optional: boolean;
+            /** @description The person's working stretches inside the window (UTC). */
+            working: components["schemas"]["TimeInterval"][];
+            /** @description Busy times inside the window, from their calendar and Debrief's bookings, merged. */
+            busy: components["schemas"]["TimeInterval"][];
+            /** @description True when their calendar could not be read. */
+            unknown: boolean;
+        };
+        TimeInterval: {
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+        };
+        /**
+         * @description pending: the calendar write is queued or running; confirmed: the calendar has it
+         *     (built-in bookings are confirmed at once); failed: the calendar refused it or kept
+         *     failing, see `last_error` and retryBooking; canceled: the time is free again;
+         *     needs_attention: a required attendee declined or the time became busy for them, see
+         *     `attention_reason`.
+         * @enum {string}
+         */
+        BookingStatus: "pending" | "confirmed" | "failed" | "canceled" | "needs_attention";
+        /** @enum {string} */
+        BookingKind: "chat" | "session" | "other";
+        /** @enum {string} */
+        BookingProvider: "google" | "builtin";
+        /** @enum {string} */
+        AttendeeResponse: "needsAction" | "accepted" | "declined" | "tentative";
+        BookingPerson: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            email: string;
+            /** @description IANA time zone. */
+            timezone: string;
+        };
+        BookingOrganizer: {
+            /**
+             * Format: uuid
+             * @description Null when the organizer is a calendar that is no person (e.g. a service mailbox).
+             */
+            id: string | null;
+            name: string;
+            email: string;
+        };
+        Attendee: {
+            person: components["schemas"]["BookingPerson"];
+            optional: boolean;
+            response: components["schemas"]["AttendeeResponse"];
+        };
+        Booking: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string;
+            /** Format: uuid */
+            event_id: string | null;
+            kind: components["schemas"]["BookingKind"];
+            provider: components["schemas"]["BookingProvider"];
+            organizer: components["schemas"]["BookingOrganizer"];
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+            status: components["schemas"]["BookingStatus"];
+            /** @description The provider's event id; empty until the first push, always empty for built-in bookings. */
+            external_id: string;
+            meet_url: string;
+            /** @description The iCalendar SEQUENCE; goes up with every change attendees must apply, cancellation included. */
+            sequence: number;
+            /** @description Tries of the current calendar write. */
+            attempts: number;
+            /** @description Why the last calendar write failed, for people. */
+            last_error: string;
+            attention_reason: string;
+            /** @description Required attendees first, then by name. */
+            attendees: components["schemas"]["Attendee"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            canceled_at: string | null;
+            /** @description Path of the .ics invitation (getBookingInvitation) for built-in bookings; null for Google ones. */
+            ics_url: string | null;
+        };
+        BookingList: {
+            items: components["schemas"]["Booking"][];
+            /** @description Opaque; empty when there are no more items. */
+            next_cursor: string;
+        };
+        AttendeeInput: {
+            /** Format: uuid */
+            person_id: string;
+            /** @default false */
+            optional: boolean;
+        };
+        BookingInput: {
+            title: string;
+            description?: string;
+            /** Format: date-time */
+            start: string;
+            /**
+             * Format: date-time
+             * @description 10 minutes to 8 hours after start.
+             */
+            end: string;
+            /**
+             * Format: uuid
+             * @description The organizer as a person; give this or organizer_email, not both.
+             */
+            organizer_person_id?: string;
+            /** @description An organizer calendar that need not be a person. */
+            organizer_email?: string;
+            /** @description Each person once, active, and not the organizer. */
+            attendees: components["schemas"]["AttendeeInput"][];
+            provider?: components["schemas"]["BookingProvider"];
+            /** Format: uuid */
+            event_id?: string;
+            kind?: components["schemas"]["BookingKind"];
+        };
+        BookingPatch: {
+            title?: string;
+            description?: string;
+            /** Format: date-time */
+            start?: string;
+            /** Format: date-time */
+            end?: string;
+            /** @description Replaces the whole list. */
+            attendees?: components["schemas"]["AttendeeInput"][];
+        };
+        FeedURL: {
+            /**
+             * Format: uri
+             * @description `<base>/feeds/<token>.ics`; shown once.
+             */
+            url: string;
+        };
     };
     responses: {
         /** @description Invalid request: malformed JSON, unknown fields, invalid values (type `invalid`). */
@@ -1344,8 +2726,32 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The booking would hold someone who is already in another active booking at an
+         *     overlapping time, or the booking changed meanwhile (type `conflict`). A clash names the
+         *     person and the other booking in `detail`, and the input field in `errors`.
+         */
+        BookingClash: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
+        /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+        GuideRef: string;
+        GuideVersionNumber: number;
+        /** @description Fill placeholders from this event (one the caller may see). */
+        GuideEventId: string;
+        /** @description The person being talked with, for {{person.name}} and the default time zone. */
+        GuidePersonId: string;
+        /** @description IANA zone for times; defaults to the person's zone, else UTC. */
+        GuideTimezone: string;
+        /** @description Add-on guides (ids or slugs) to append, repeated or comma-separated. */
+        GuideAddOnIds: string[];
         /**
          * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
          *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
@@ -1589,6 +2995,89 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getOIDCSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider, if any. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OIDCInfo"];
+                };
+            };
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    startOIDCSignIn: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Where to go after signing in: a path on this site such as `/events/123`. Anything
+                 *     that is not a same-site path (`//evil.example`, `https://evil.example`, `/\evil`)
+                 *     is ignored and `/events` is used.
+                 */
+                next?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider, or to `/sign-in?error=<message>` when it cannot be reached. */
+            302: {
+                headers: {
+                    Location?: string;
+                    /** @description `debrief_oidc_<id>=<sealed state>; Path=/api/v1/auth/oidc/callback; Max-Age=600; HttpOnly; SameSite=Lax` (plus `Secure` on https). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    finishOIDCSignIn: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                /** @description Set by the provider instead of `code` when it refused (e.g. `access_denied`). */
+                error?: string;
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in (to `next`), or refused (to `/sign-in?error=<message>`). */
+            302: {
+                headers: {
+                    Location?: string;
+                    /**
+                     * @description On success `debrief_session=<opaque>; Path=/; HttpOnly; SameSite=Lax` (plus
+                     *     `Secure` on https); always expires the `debrief_oidc_<id>` state cookie.
+                     */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -2090,6 +3579,570 @@ export interface operations {
             default: components["responses"]["UnexpectedError"];
         };
     };
+    listGuides: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["GuideKind"];
+                builtin?: boolean;
+                /** @description true for add-ons (kind change_addon), false for base guides. */
+                add_on?: boolean;
+                archived?: "false" | "true" | "all";
+                /** @description Case-insensitive substring of the title or description. */
+                q?: string;
+                /** @description Maximum number of items to return. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; omit or leave empty for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of guides. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createGuide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuideInput"];
+            };
+        };
+        responses: {
+            /** @description The new guide. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    importGuide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuideDocument"];
+                /**
+                 * @example # Quick chat
+                 *
+                 *     Kind: non_responder_chat
+                 *     Suggested length: 20 minutes
+                 *
+                 *     ## Opener
+                 *
+                 *     Thanks for talking with me. May I take notes?
+                 *
+                 *     ## Questions
+                 *
+                 *     1. How did this come onto your radar? {#on-your-radar}
+                 *        - What were you doing at the time?
+                 *
+                 *        Sections: NAR
+                 *
+                 *     ## Closer
+                 *
+                 *     Who else would be good to talk to?
+                 */
+                "text/markdown": string;
+            };
+        };
+        responses: {
+            /** @description The imported guide. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    renderGuide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuideRenderInput"];
+            };
+        };
+        responses: {
+            /** @description The rendered guide. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideRendered"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getGuidePrintStylesheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stylesheet. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
+                };
+            };
+        };
+    };
+    getGuide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The guide. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideDetail"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    saveGuide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuideSaveInput"];
+            };
+        };
+        responses: {
+            /** @description The guide at its new current version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    copyGuide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GuideCopyInput"];
+            };
+        };
+        responses: {
+            /** @description The new guide. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    archiveGuide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The guide. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideDetail"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    unarchiveGuide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The guide. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideDetail"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listGuideVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideVersionList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getGuideVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+                version: components["parameters"]["GuideVersionNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    printGuide: {
+        parameters: {
+            query?: {
+                /** @description Fill placeholders from this event (one the caller may see). */
+                event_id?: components["parameters"]["GuideEventId"];
+                /** @description The person being talked with, for {{person.name}} and the default time zone. */
+                person_id?: components["parameters"]["GuidePersonId"];
+                /** @description IANA zone for times; defaults to the person's zone, else UTC. */
+                timezone?: components["parameters"]["GuideTimezone"];
+                /** @description Add-on guides (ids or slugs) to append, repeated or comma-separated. */
+                add_on_ids?: components["parameters"]["GuideAddOnIds"];
+            };
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+                version: components["parameters"]["GuideVersionNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getGuidePdf: {
+        parameters: {
+            query?: {
+                /** @description Fill placeholders from this event (one the caller may see). */
+                event_id?: components["parameters"]["GuideEventId"];
+                /** @description The person being talked with, for {{person.name}} and the default time zone. */
+                person_id?: components["parameters"]["GuidePersonId"];
+                /** @description IANA zone for times; defaults to the person's zone, else UTC. */
+                timezone?: components["parameters"]["GuideTimezone"];
+                /** @description Add-on guides (ids or slugs) to append, repeated or comma-separated. */
+                add_on_ids?: components["parameters"]["GuideAddOnIds"];
+            };
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+                version: components["parameters"]["GuideVersionNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF. */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    diffGuide: {
+        parameters: {
+            query?: {
+                from?: number;
+                to?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The differences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideDiff"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportGuide: {
+        parameters: {
+            query?: {
+                format?: "json" | "markdown" | "md";
+                /** @description Defaults to the current version. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The guide's id (UUID) or its slug, e.g. `responder-chat` for a built-in. */
+                id: components["parameters"]["GuideRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document. */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideDocument"];
+                    "text/markdown": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
     checkLanguage: {
         parameters: {
             query?: never;
@@ -2124,6 +4177,256 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getLanguageSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team-wide preference. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageSettings"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    setLanguageSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LanguageSettings"];
+            };
+        };
+        responses: {
+            /** @description The saved preference (deduplicated, sorted). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getGoogleConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoogleConnection"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    disconnectGoogle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disconnected. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    connectGoogleServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["GoogleServiceAccountUpload"];
+                "application/json": components["schemas"]["GoogleServiceAccountInput"];
+            };
+        };
+        responses: {
+            /** @description The new connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoogleConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    startGoogleOAuth: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GoogleOAuthStart"];
+            };
+        };
+        responses: {
+            /** @description Where to send the browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoogleOAuthURL"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    finishGoogleOAuth: {
+        parameters: {
+            query?: {
+                state?: string;
+                code?: string;
+                /** @description Set by Google instead of `code` when consent was not given (e.g. access_denied). */
+                error?: string;
+                error_description?: string;
+                scope?: string;
+                authuser?: string;
+                hd?: string;
+                prompt?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the Settings page, with the outcome in the query. */
+            303: {
+                headers: {
+                    /** @example /settings?google=connected */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    testGoogleConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outcome of the check. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoogleConnectionTest"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -2701,6 +5004,383 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    findAvailability: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AvailabilityRequest"];
+            };
+        };
+        responses: {
+            /** @description Ranked slots, where each person's availability came from, and what the grid draws. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailabilityResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listBookings: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["BookingStatus"];
+                /** @description Bookings this person attends or organizes. */
+                person_id?: string;
+                /** @description Bookings for this event. */
+                event_id?: string;
+                /**
+                 * @description Bookings that end after this instant. RFC 3339 date-time, or a date `YYYY-MM-DD`
+                 *     meaning the start of that day in UTC.
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description Bookings that start before this instant. RFC 3339 date-time (exclusive), or a date
+                 *     `YYYY-MM-DD` meaning the whole of that day in UTC is included.
+                 * @example 2026-11-30
+                 */
+                to?: string;
+                /** @description Maximum number of items to return. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; omit or leave empty for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of bookings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookingInput"];
+            };
+        };
+        responses: {
+            /** @description The new booking. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["BookingClash"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The booking. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    cancelBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canceled booking. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookingPatch"];
+            };
+        };
+        responses: {
+            /** @description The updated booking. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["BookingClash"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    retryBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The booking, now pending. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getBookingInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation. */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createPersonFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new feed URL. */
+            201: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedURL"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    revokePersonFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `csrf_token` from `Session`. Required for state-changing requests (POST, PUT, PATCH,
+                 *     DELETE) authenticated by the session cookie (403 when missing or wrong); not needed with
+                 *     a bearer token.
+                 */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The feed token followed by `.ics`. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
             default: components["responses"]["UnexpectedError"];
         };
     };

@@ -4,6 +4,7 @@ import type { EventDetail, EventInput, EventKind, PersonRef } from '../api/types
 import { splitList } from '../lib/format'
 import { entries, eventKindHints, eventKinds } from '../lib/labels'
 import { utcToWallTime, wallTimeToRfc3339 } from '../lib/time'
+import { CheckedTextarea } from './CheckedTextarea'
 import { PersonPicker } from './PersonPicker'
 import { ErrorCallout, Field } from './ui'
 
@@ -147,7 +148,15 @@ export function EventForm({
         hint="Often written last: when it happened, what was affected, what made it hard."
       >
         {(p) => (
-          <textarea {...p} name="summary" rows={4} value={summary} onChange={(e) => setSummary(e.target.value)} />
+          <CheckedTextarea
+            {...p}
+            kind="summary"
+            name="summary"
+            rows={4}
+            hintsLabel="the summary"
+            value={summary}
+            onChange={setSummary}
+          />
         )}
       </Field>
       <div className="form-actions">

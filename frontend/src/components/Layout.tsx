@@ -2,7 +2,7 @@ import { Suspense, useEffect, useRef, useState } from 'react'
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom'
 import { useSession, useViewer } from '../auth/session'
 import { roles } from '../lib/labels'
-import { ChevronIcon, EventsIcon, KeyIcon, PeopleIcon, SettingsIcon, SignOutIcon, UsersIcon } from './icons'
+import { ChevronIcon, EventsIcon, GuidesIcon, KeyIcon, PeopleIcon, SettingsIcon, SignOutIcon, UsersIcon } from './icons'
 import { LoadingBlock } from './ui'
 
 export function Logo() {
@@ -129,6 +129,14 @@ export function Layout() {
           <NavLink to="/people" className="nav-link">
             <PeopleIcon /> People
           </NavLink>
+          <NavLink to="/guides" className="nav-link">
+            <GuidesIcon /> Guides
+          </NavLink>
+          {!viewer.isAdmin && (
+            <NavLink to="/settings" className="nav-link">
+              <SettingsIcon /> Settings
+            </NavLink>
+          )}
           {viewer.isAdmin && (
             <>
               <div className="nav-section" role="presentation">

@@ -7,6 +7,7 @@ import { entries, timelineKinds } from '../lib/labels'
 import { offsetLabel, utcToWallTime, wallTimeToRfc3339 } from '../lib/time'
 import { TimelineKindBadge } from './badges'
 import { ClockIcon, ExternalIcon } from './icons'
+import { CheckedTextarea } from './CheckedTextarea'
 import { PersonPicker } from './PersonPicker'
 import { ConfirmButton, EmptyState, ErrorCallout, Field } from './ui'
 import { useToast } from './toast'
@@ -181,7 +182,17 @@ function EntryForm({
           className="entry-body"
           hint="Describe what people saw and did at the time. Enter saves; Shift+Enter starts a new line."
         >
-          {(p) => <textarea {...p} name="body" rows={2} value={d.body} onChange={(e) => set('body', e.target.value)} />}
+          {(p) => (
+            <CheckedTextarea
+              {...p}
+              kind="note"
+              name="body"
+              rows={2}
+              hintsLabel="this entry"
+              value={d.body}
+              onChange={(v) => set('body', v)}
+            />
+          )}
         </Field>
         <Field label="Source link" error={fe('source_url')} className="entry-source">
           {(p) => (

@@ -129,3 +129,51 @@ export const CopyIcon = () => (
     <path d="M16 8V4H4v12h4" />
   </Icon>
 )
+export const GuidesIcon = () => (
+  <Icon>
+    <path d="M5 4h10a3 3 0 0 1 3 3v13H8a3 3 0 0 1-3-3z" />
+    <path d="M5 17a3 3 0 0 1 3-3h10" />
+    <path d="M9 8h5" />
+  </Icon>
+)
+export const GripIcon = () => (
+  <Icon size={16}>
+    <path d="M9 6h.01M15 6h.01M9 12h.01M15 12h.01M9 18h.01M15 18h.01" strokeWidth="3" />
+  </Icon>
+)
+export const EditIcon = () => (
+  <Icon size={16}>
+    <path d="M4 20h4L19 9l-4-4L4 16z" />
+    <path d="M13.5 6.5l4 4" />
+  </Icon>
+)
+export const HistoryIcon = () => (
+  <Icon size={16}>
+    <path d="M4 12a8 8 0 1 0 2.4-5.7L4 8.5" />
+    <path d="M4 4v4.5h4.5M12 8v4l3 2" />
+  </Icon>
+)
+export const PrintIcon = () => (
+  <Icon size={16}>
+    <path d="M7 9V4h10v5" />
+    <rect x="4" y="9" width="16" height="7" rx="1.5" />
+    <path d="M7 14h10v6H7z" />
+  </Icon>
+)
+export const DownloadIcon = () => (
+  <Icon size={16}>
+    <path d="M12 4v12M7 11l5 5 5-5" />
+    <path d="M4 20h16" />
+  </Icon>
+)
+export const ArchiveIcon = () => (
+  <Icon size={16}>
+    <rect x="3" y="4" width="18" height="4" rx="1" />
+    <path d="M5 8v11h14V8M10 12h4" />
+  </Icon>
+)
+export const TrashIcon = () => (
+  <Icon size={16}>
+    <path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" />
+  </Icon>
+)

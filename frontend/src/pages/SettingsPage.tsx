@@ -2,10 +2,12 @@ import { useRef, useState, type SyntheticEvent } from 'react'
 import { api, toApiError, type ApiError } from '../api/client'
 import type { Level } from '../api/types'
 import { DownIcon, PlusIcon, UpIcon } from '../components/icons'
+import { LanguageSettings } from '../components/LanguageSettings'
 import { useToast } from '../components/toast'
 import { Callout, EmptyState, ErrorCallout, LoadingBlock, PageHeader } from '../components/ui'
 import { plural } from '../lib/format'
 import { useLoad, useTitle } from '../lib/hooks'
+import { useViewer } from '../auth/session'
 
 interface Row {
   key: string
@@ -22,6 +24,19 @@ const EXAMPLE = ['Engineer', 'Senior engineer', 'Staff engineer', 'Manager', 'Di
 
 export default function SettingsPage() {
   useTitle('Settings')
+  const viewer = useViewer()
+  if (!viewer.isAdmin) {
+    return (
+      <div className="page">
+        <PageHeader title="Settings" description="How your organization has set up Debrief. Admins change these." />
+        <LanguageSettings />
+      </div>
+    )
+  }
+  return <AdminSettings />
+}
+
+function AdminSettings() {
   const notify = useToast()
   const levels = useLoad('levels', (signal) => api.get('/api/v1/settings/levels', { signal }))
   const [draft, setDraft] = useState<Row[] | null>(null)
@@ -229,6 +244,7 @@ export default function SettingsPage() {
           </button>
         </div>
       </section>
+      <LanguageSettings />
     </div>
   )
 }
