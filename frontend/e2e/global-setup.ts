@@ -29,6 +29,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       DEBRIEF_ADDR: '127.0.0.1:0',
       DEBRIEF_DATA_DIR: dataDir,
       DEBRIEF_DATABASE_URL: `sqlite:${join(dataDir, 'e2e.db')}`,
+      // Calendar writes that cannot succeed (scheduling.spec.ts) give up in seconds, not an hour.
+      DEBRIEF_JOBS_RETRY_BASE: process.env.DEBRIEF_JOBS_RETRY_BASE ?? '10ms',
+      DEBRIEF_JOBS_RETRY_CAP: process.env.DEBRIEF_JOBS_RETRY_CAP ?? '50ms',
+      DEBRIEF_JOBS_POLL_INTERVAL: process.env.DEBRIEF_JOBS_POLL_INTERVAL ?? '100ms',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -18,6 +18,7 @@ const PersonPage = lazy(() => import('./pages/PersonPage'))
 const UsersPage = lazy(() => import('./pages/UsersPage'))
 const SettingsPage = lazy(() => import('./pages/SettingsPage'))
 const TokensPage = lazy(() => import('./pages/TokensPage'))
+const SchedulePage = lazy(() => import('./pages/SchedulePage'))
 const GuidesPage = lazy(() => import('./pages/GuidesPage'))
 const GuidePage = lazy(() => import('./pages/GuidePage'))
 const GuideEditPage = lazy(() => import('./pages/GuideEditPage'))
@@ -52,6 +53,7 @@ function AppRoutes() {
         <Route path="/events/:id" element={<EventPage />} />
         <Route path="/people" element={<PeoplePage />} />
         <Route path="/people/:id" element={<PersonPage />} />
+        <Route path="/schedule" element={<SchedulePage />} />
         <Route path="/guides" element={<GuidesPage />} />
         <Route path="/guides/:id" element={<GuidePage />} />
         <Route

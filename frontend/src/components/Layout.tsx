@@ -2,7 +2,17 @@ import { Suspense, useEffect, useRef, useState } from 'react'
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom'
 import { useSession, useViewer } from '../auth/session'
 import { roles } from '../lib/labels'
-import { ChevronIcon, EventsIcon, GuidesIcon, KeyIcon, PeopleIcon, SettingsIcon, SignOutIcon, UsersIcon } from './icons'
+import {
+  ChevronIcon,
+  ClockIcon,
+  EventsIcon,
+  GuidesIcon,
+  KeyIcon,
+  PeopleIcon,
+  SettingsIcon,
+  SignOutIcon,
+  UsersIcon,
+} from './icons'
 import { LoadingBlock } from './ui'
 
 export function Logo() {
@@ -129,6 +139,11 @@ export function Layout() {
           <NavLink to="/people" className="nav-link">
             <PeopleIcon /> People
           </NavLink>
+          {viewer.canEdit && (
+            <NavLink to="/schedule" className="nav-link">
+              <ClockIcon /> Schedule
+            </NavLink>
+          )}
           <NavLink to="/guides" className="nav-link">
             <GuidesIcon /> Guides
           </NavLink>

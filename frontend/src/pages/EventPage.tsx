@@ -132,9 +132,14 @@ export default function EventPage() {
             </div>
           </div>
           {canEdit && (
-            <button type="button" className="btn btn-secondary" onClick={() => setEditing(true)}>
-              Edit details
-            </button>
+            <div className="page-actions">
+              <Link to={`/schedule?event=${ev.id}`} className="btn btn-secondary">
+                Schedule a chat
+              </Link>
+              <button type="button" className="btn btn-secondary" onClick={() => setEditing(true)}>
+                Edit details
+              </button>
+            </div>
           )}
         </div>
         <dl className="meta-grid">

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
 import { useViewer } from '../auth/session'
+import { CalendarFeedCard } from '../components/CalendarFeedCard'
 import { PersonForm } from '../components/PersonForm'
 import { useToast } from '../components/toast'
 import { Badge, ConfirmButton, EmptyState, ErrorCallout, LoadingBlock } from '../components/ui'
@@ -163,6 +164,7 @@ export default function PersonPage() {
           </dl>
         </section>
       )}
+      <CalendarFeedCard personId={p.id} name={p.name} canManage={viewer.canEdit || viewer.user.person_id === p.id} />
     </div>
   )
 }

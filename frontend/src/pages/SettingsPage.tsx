@@ -3,6 +3,7 @@ import { api, toApiError, type ApiError } from '../api/client'
 import type { Level } from '../api/types'
 import { DownIcon, PlusIcon, UpIcon } from '../components/icons'
 import { LanguageSettings } from '../components/LanguageSettings'
+import { GoogleConnectionCard } from '../components/GoogleConnectionCard'
 import { useToast } from '../components/toast'
 import { Callout, EmptyState, ErrorCallout, LoadingBlock, PageHeader } from '../components/ui'
 import { plural } from '../lib/format'
@@ -244,6 +245,7 @@ function AdminSettings() {
           </button>
         </div>
       </section>
+      <GoogleConnectionCard />
       <LanguageSettings />
     </div>
   )

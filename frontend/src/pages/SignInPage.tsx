@@ -2,6 +2,7 @@ import { useState, type SyntheticEvent } from 'react'
 import { Link, Navigate, useLocation } from 'react-router-dom'
 import { api, toApiError, type ApiError } from '../api/client'
 import { useSession } from '../auth/session'
+import { OidcSignIn, SignInErrorCallout } from '../components/OidcSignIn'
 import { Callout, Field } from '../components/ui'
 import { useTitle } from '../lib/hooks'
 import { SessionError, Splash } from '../components/Splash'
@@ -69,6 +70,8 @@ export function SignInPage() {
           <p>{message}</p>
         </Callout>
       )}
+      {!error && <SignInErrorCallout />}
+      <OidcSignIn next={fromState.from && fromState.from !== '/sign-in' ? fromState.from : '/events'} />
       <form className="form" onSubmit={submit} noValidate>
         <Field label="Email" error={error?.field('email')}>
           {(p) => (
