@@ -199,7 +199,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrateFirst
 		bookings.WithDefaultOrganizer(defaultOrganizer))
 	runner, err := jobs.New(db, log, jobs.Config{
 		RetryBase: cfg.JobRetryBase, MaxAttempts: cfg.JobMaxAttempts, JobTimeout: cfg.JobTimeout,
-		PollInterval: cfg.JobPollInterval, RescueAfter: cfg.JobRescueAfter, RetryCap: cfg.JobRetryCap, Periodic: []jobs.Periodic{jobs.BookingPeriodic(cfg.SyncInterval)},
+		PollInterval: cfg.JobPollInterval, RescueAfter: cfg.JobRescueAfter, RetryCap: cfg.JobRetryCap, Periodic: jobs.BookingPeriodic(cfg.SyncInterval),
 	}, func(w *river.Workers) { jobs.RegisterBookingWorkers(w, bk) })
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)

@@ -46,12 +46,26 @@ func RegisterBookingWorkers(w *river.Workers, svc *bookings.Service) {
 	AddWorker(w, func(ctx context.Context, _ Job[bookings.SyncArgs]) error {
 		return svc.SyncResponses(ctx)
 	})
+	AddWorker(w, func(ctx context.Context, _ Job[bookings.RequeueArgs]) error {
+		_, err := svc.RequeueStalled(ctx, stalledAfter)
+		return err
+	})
 }
 
-// BookingPeriodic is the response sync, run by the leader every interval.
-func BookingPeriodic(every time.Duration) Periodic {
-	return Periodic{ID: "booking_sync_responses", Every: every, RunOnStart: true,
-		Args: func() JobArgs { return bookings.SyncArgs{} }, Opts: &InsertOpts{Unique: true}}
+// stalledAfter is how long a booking may stay pending before the sweep
+// gives it a new push job: far longer than a normal push with its
+// retries takes to get going, so the sweep only catches lost jobs.
+const stalledAfter = 15 * time.Minute
+
+// BookingPeriodic lists the leader's periodic booking work: reading
+// responses every syncEvery, and sweeping bookings whose push job was lost.
+func BookingPeriodic(syncEvery time.Duration) []Periodic {
+	return []Periodic{
+		{ID: "booking_sync_responses", Every: syncEvery, RunOnStart: true,
+			Args: func() JobArgs { return bookings.SyncArgs{} }, Opts: &InsertOpts{Unique: true}},
+		{ID: "booking_requeue_stalled", Every: 5 * time.Minute, RunOnStart: true,
+			Args: func() JobArgs { return bookings.RequeueArgs{} }, Opts: &InsertOpts{Unique: true}},
+	}
 }
 
 // bookingResult maps the booking service's verdicts onto River's: its own
