@@ -187,16 +187,15 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrateFirst
 	}
 	gm := cc.Manager()
 	providers := map[string]calendar.Provider{bookings.ProviderGoogle: gm}
-	// TODO(lead): make these follow gm.Connected() / gm.Organizer() at run
-	// time (see /tmp/calconn-wiring.md); a start-time snapshot here.
-	defaultProvider := bookings.ProviderBuiltin
-	if gm.Connected() {
-		defaultProvider = bookings.ProviderGoogle
-	}
-	defaultOrganizer := gm.Organizer()
 	queue := &jobs.BookingQueue{}
-	bk := bookings.NewService(db.Gorm, providers, queue, bookings.WithDefaultProvider(defaultProvider),
-		bookings.WithDefaultOrganizer(defaultOrganizer))
+	// Bookings go to Google while it is connected and to the built-in
+	// calendar otherwise; an admin may connect or disconnect at any time.
+	bk := bookings.NewService(db.Gorm, providers, queue, bookings.WithDefaults(func() (string, string) {
+		if gm.Connected() {
+			return bookings.ProviderGoogle, gm.Organizer()
+		}
+		return bookings.ProviderBuiltin, ""
+	}))
 	runner, err := jobs.New(db, log, jobs.Config{
 		RetryBase: cfg.JobRetryBase, MaxAttempts: cfg.JobMaxAttempts, JobTimeout: cfg.JobTimeout,
 		PollInterval: cfg.JobPollInterval, RescueAfter: cfg.JobRescueAfter, RetryCap: cfg.JobRetryCap, Periodic: jobs.BookingPeriodic(cfg.SyncInterval),

@@ -41,6 +41,9 @@ type Service struct {
 	now              func() time.Time
 	defaultProvider  string
 	defaultOrganizer string
+	// defaults, when set, is asked at each booking instead: an admin can
+	// connect or disconnect Google while Debrief runs.
+	defaults func() (provider, organizer string)
 }
 
 // Option configures a Service.
@@ -67,6 +70,28 @@ func WithDefaultProvider(name string) Option {
 // service account acts as.
 func WithDefaultOrganizer(email string) Option {
 	return func(s *Service) { s.defaultOrganizer = normalizeEmail(email) }
+}
+
+// WithDefaults makes the default provider and organizer follow f, asked
+// at each booking. It wins over WithDefaultProvider and
+// WithDefaultOrganizer.
+func WithDefaults(f func() (provider, organizer string)) Option {
+	return func(s *Service) { s.defaults = f }
+}
+
+// currentDefaults returns the provider and organizer a booking that names
+// neither gets now.
+func (s *Service) currentDefaults() (provider, organizer string) {
+	if s.defaults != nil {
+		p, o := s.defaults()
+		return p, normalizeEmail(o)
+	}
+	return s.defaultProvider, s.defaultOrganizer
+}
+
+func defaultOrganizer(s *Service) string {
+	_, o := s.currentDefaults()
+	return o
 }
 
 // NewService returns a Service over db (opened with TranslateError).
@@ -149,8 +174,8 @@ func (s *Service) resolveOrganizer(ctx context.Context, tx *gorm.DB, f *apperr.F
 		return organizer{person: p, email: p.Email}, nil
 	case byEmail != "":
 		return s.organizerByEmail(ctx, tx, f, "organizer_email", byEmail)
-	case s.defaultOrganizer != "" && provider == ProviderGoogle:
-		return s.organizerByEmail(ctx, tx, f, "organizer_email", s.defaultOrganizer)
+	case provider == ProviderGoogle && defaultOrganizer(s) != "":
+		return s.organizerByEmail(ctx, tx, f, "organizer_email", defaultOrganizer(s))
 	case a.PersonID != "":
 		p, err := lookupPerson(ctx, tx, f, "organizer_person_id", a.PersonID)
 		if err != nil || p == nil {
@@ -322,7 +347,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, in Input) (Booking,
 	}
 	provider := strings.TrimSpace(in.Provider)
 	if provider == "" {
-		provider = s.defaultProvider
+		provider, _ = s.currentDefaults()
 	}
 	if !s.configured(provider) {
 		f.Add("provider", "%q is not configured; use one of %s", provider, strings.Join(s.providerNames(), ", "))

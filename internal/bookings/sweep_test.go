@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/debrief-dev/debrief/internal/bookings"
+	"github.com/debrief-dev/debrief/internal/calendar"
 	"github.com/debrief-dev/debrief/internal/database"
 	"github.com/debrief-dev/debrief/internal/dbtest"
 )
@@ -46,6 +48,32 @@ func TestRequeueStalled(t *testing.T) {
 		fx.work()
 		if got := fx.get(stuck.ID); got.Status != "confirmed" {
 			t.Fatalf("stuck booking after the new push: %s", got.Status)
+		}
+	})
+}
+
+// The default provider follows the Google connection while Debrief runs:
+// an admin connecting or disconnecting Google changes where the next
+// booking goes, without a restart.
+func TestDefaultsFollowTheConnection(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		fx := newFixture(t, db)
+		connected := false
+		svc := fx.service(map[string]calendar.Provider{"google": fx.cal}, fx.queue, bookings.WithDefaults(func() (string, string) {
+			if connected {
+				return bookings.ProviderGoogle, ""
+			}
+			return bookings.ProviderBuiltin, ""
+		}))
+		dana, lee := fx.person("Dana Ortiz"), fx.person("Lee Chen")
+		b, err := svc.Create(t.Context(), fx.facil, input("Before", "10:00", "10:30", dana, lee))
+		if err != nil || b.Provider != bookings.ProviderBuiltin || b.Status != bookings.StatusConfirmed {
+			t.Fatalf("disconnected: %+v %v", b, err)
+		}
+		connected = true
+		b, err = svc.Create(t.Context(), fx.facil, input("After", "11:00", "11:30", dana, lee))
+		if err != nil || b.Provider != bookings.ProviderGoogle || b.Status != bookings.StatusPending {
+			t.Fatalf("connected: %+v %v", b, err)
 		}
 	})
 }

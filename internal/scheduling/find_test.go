@@ -138,15 +138,6 @@ func TestWorkingIntervals(t *testing.T) {
 	}
 }
 
-// The naive construction the rules warn about really does differ, so the
-// explicit gap handling is doing work.
-func TestTimeDateNormalizesGapDifferently(t *testing.T) {
-	naive := time.Date(2024, 3, 10, 2, 30, 0, 0, loc(t, "America/New_York"))
-	if naive.Equal(at(t, "2024-03-10T07:00:00Z")) {
-		t.Skip("time.Date now resolves gap times to the end of the gap")
-	}
-}
-
 func starts(slots []Slot, onlyRequiredFree bool) []string {
 	var out []string
 	for _, s := range slots {
