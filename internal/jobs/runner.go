@@ -186,7 +186,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config, register func(w *river.W
 	}
 
 	client, err := river.NewClient(r.driver, &river.Config{
-		Logger:               log.With(slog.String("component", "river")),
+		Logger:               slog.New(atLeast{log.Handler(), slog.LevelWarn}).With(slog.String("component", "river")),
 		Queues:               queues,
 		Workers:              workers,
 		MaxAttempts:          cfg.MaxAttempts,
@@ -311,7 +311,7 @@ func (r *Runner) Migrate(ctx context.Context) error {
 			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", postgresMigrateLock)
 		}()
 	}
-	m, err := rivermigrate.New(r.driver, &rivermigrate.Config{Logger: r.log})
+	m, err := rivermigrate.New(r.driver, &rivermigrate.Config{Logger: slog.New(atLeast{r.log.Handler(), slog.LevelWarn})})
 	if err != nil {
 		return fmt.Errorf("jobs: migrator: %w", err)
 	}
@@ -516,4 +516,24 @@ func (r *Runner) WaitIdle(ctx context.Context) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// atLeast passes on only records at or above min. River reports routine
+// work (job counts every few seconds, each migration step) at INFO, which
+// would drown the service's own log; its warnings and errors still show.
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h atLeast) WithAttrs(as []slog.Attr) slog.Handler {
+	return atLeast{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h atLeast) WithGroup(name string) slog.Handler {
+	return atLeast{h.Handler.WithGroup(name), h.min}
 }
