@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/availability"
 )
 
@@ -12,17 +14,7 @@ import (
 // facilitators only (the service decides): the answer shows when people
 // are busy.
 func (s *Server) findAvailability(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in availability.Request
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	res, err := s.Availability.Find(c.Request().Context(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
+	return withBody(c, http.StatusOK, func(ctx context.Context, a actor.Actor, in availability.Request) (any, error) {
+		return s.Availability.Find(ctx, a, in)
+	})
 }

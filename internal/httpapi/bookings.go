@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"mime"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/bookings"
 	"github.com/debrief-dev/debrief/internal/calendar"
@@ -43,47 +45,21 @@ func (s *Server) listBookings(c echo.Context) error {
 }
 
 func (s *Server) createBooking(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in bookings.Input
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	b, err := s.Bookings.Create(c.Request().Context(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, b)
+	return withBody(c, http.StatusCreated, func(ctx context.Context, a actor.Actor, in bookings.Input) (any, error) {
+		return s.Bookings.Create(ctx, a, in)
+	})
 }
 
 func (s *Server) getBooking(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	b, err := s.Bookings.Get(c.Request().Context(), a, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, b)
+	return asCaller(c, http.StatusOK, func(ctx context.Context, a actor.Actor) (any, error) {
+		return s.Bookings.Get(ctx, a, c.Param("id"))
+	})
 }
 
 func (s *Server) updateBooking(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in bookings.Patch
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	b, err := s.Bookings.Update(c.Request().Context(), a, c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, b)
+	return withBody(c, http.StatusOK, func(ctx context.Context, a actor.Actor, in bookings.Patch) (any, error) {
+		return s.Bookings.Update(ctx, a, c.Param("id"), in)
+	})
 }
 
 // cancelBooking answers 200 with the canceled booking rather than 204: the
@@ -91,27 +67,15 @@ func (s *Server) updateBooking(c echo.Context) error {
 // ics_url now serves the CANCEL to send to attendees. Canceling again is
 // 200 too.
 func (s *Server) cancelBooking(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	b, err := s.Bookings.Cancel(c.Request().Context(), a, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, b)
+	return asCaller(c, http.StatusOK, func(ctx context.Context, a actor.Actor) (any, error) {
+		return s.Bookings.Cancel(ctx, a, c.Param("id"))
+	})
 }
 
 func (s *Server) retryBooking(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	b, err := s.Bookings.Retry(c.Request().Context(), a, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, b)
+	return asCaller(c, http.StatusOK, func(ctx context.Context, a actor.Actor) (any, error) {
+		return s.Bookings.Retry(ctx, a, c.Param("id"))
+	})
 }
 
 // bookingInvitation serves a built-in booking's invitation: METHOD:REQUEST
@@ -173,14 +137,9 @@ func (s *Server) createFeed(c echo.Context) error {
 }
 
 func (s *Server) revokeFeed(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	if err := s.Bookings.RevokeFeed(c.Request().Context(), a, c.Param("id")); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return noContent(c, func(ctx context.Context, a actor.Actor) error {
+		return s.Bookings.RevokeFeed(ctx, a, c.Param("id"))
+	})
 }
 
 // calendarFeed serves GET /feeds/<token>.ics with no session: the token is

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 )
 
@@ -178,24 +180,13 @@ func (s *Server) googleOAuthCallback(c echo.Context) error {
 }
 
 func (s *Server) testGoogleConnection(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	res, err := s.CalendarConn.Test(c.Request().Context(), a)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
+	return asCaller(c, http.StatusOK, func(ctx context.Context, a actor.Actor) (any, error) {
+		return s.CalendarConn.Test(ctx, a)
+	})
 }
 
 func (s *Server) disconnectGoogle(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	if err := s.CalendarConn.Disconnect(c.Request().Context(), a); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return noContent(c, func(ctx context.Context, a actor.Actor) error {
+		return s.CalendarConn.Disconnect(ctx, a)
+	})
 }

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/events"
 )
 
@@ -40,47 +42,21 @@ func (s *Server) listSystems(c echo.Context) error {
 }
 
 func (s *Server) createEvent(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in events.EventInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	ev, err := s.Events.Create(c.Request().Context(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, ev)
+	return withBody(c, http.StatusCreated, func(ctx context.Context, a actor.Actor, in events.EventInput) (any, error) {
+		return s.Events.Create(ctx, a, in)
+	})
 }
 
 func (s *Server) getEvent(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	ev, err := s.Events.Get(c.Request().Context(), a, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ev)
+	return asCaller(c, http.StatusOK, func(ctx context.Context, a actor.Actor) (any, error) {
+		return s.Events.Get(ctx, a, c.Param("id"))
+	})
 }
 
 func (s *Server) updateEvent(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in events.EventPatch
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	ev, err := s.Events.Update(c.Request().Context(), a, c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ev)
+	return withBody(c, http.StatusOK, func(ctx context.Context, a actor.Actor, in events.EventPatch) (any, error) {
+		return s.Events.Update(ctx, a, c.Param("id"), in)
+	})
 }
 
 func (s *Server) listTimeline(c echo.Context) error {
@@ -96,130 +72,55 @@ func (s *Server) listTimeline(c echo.Context) error {
 }
 
 func (s *Server) addTimelineEntry(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in events.TimelineEntryInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	e, err := s.Events.AddTimelineEntry(c.Request().Context(), a, c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, e)
+	return withBody(c, http.StatusCreated, func(ctx context.Context, a actor.Actor, in events.TimelineEntryInput) (any, error) {
+		return s.Events.AddTimelineEntry(ctx, a, c.Param("id"), in)
+	})
 }
 
 func (s *Server) updateTimelineEntry(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in events.TimelineEntryPatch
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	e, err := s.Events.UpdateTimelineEntry(c.Request().Context(), a, c.Param("id"), c.Param("entry_id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, e)
+	return withBody(c, http.StatusOK, func(ctx context.Context, a actor.Actor, in events.TimelineEntryPatch) (any, error) {
+		return s.Events.UpdateTimelineEntry(ctx, a, c.Param("id"), c.Param("entry_id"), in)
+	})
 }
 
 func (s *Server) deleteTimelineEntry(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	if err := s.Events.DeleteTimelineEntry(c.Request().Context(), a, c.Param("id"), c.Param("entry_id")); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return noContent(c, func(ctx context.Context, a actor.Actor) error {
+		return s.Events.DeleteTimelineEntry(ctx, a, c.Param("id"), c.Param("entry_id"))
+	})
 }
 
 func (s *Server) addInvolvement(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in events.InvolvementInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	inv, err := s.Events.AddInvolvement(c.Request().Context(), a, c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, inv)
+	return withBody(c, http.StatusCreated, func(ctx context.Context, a actor.Actor, in events.InvolvementInput) (any, error) {
+		return s.Events.AddInvolvement(ctx, a, c.Param("id"), in)
+	})
 }
 
 func (s *Server) updateInvolvement(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in events.InvolvementPatch
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	inv, err := s.Events.UpdateInvolvement(c.Request().Context(), a, c.Param("id"), c.Param("inv_id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, inv)
+	return withBody(c, http.StatusOK, func(ctx context.Context, a actor.Actor, in events.InvolvementPatch) (any, error) {
+		return s.Events.UpdateInvolvement(ctx, a, c.Param("id"), c.Param("inv_id"), in)
+	})
 }
 
 func (s *Server) deleteInvolvement(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	if err := s.Events.DeleteInvolvement(c.Request().Context(), a, c.Param("id"), c.Param("inv_id")); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return noContent(c, func(ctx context.Context, a actor.Actor) error {
+		return s.Events.DeleteInvolvement(ctx, a, c.Param("id"), c.Param("inv_id"))
+	})
 }
 
 func (s *Server) addReference(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in events.ReferenceInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	ref, err := s.Events.AddReference(c.Request().Context(), a, c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, ref)
+	return withBody(c, http.StatusCreated, func(ctx context.Context, a actor.Actor, in events.ReferenceInput) (any, error) {
+		return s.Events.AddReference(ctx, a, c.Param("id"), in)
+	})
 }
 
 func (s *Server) updateReference(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in events.ReferencePatch
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	ref, err := s.Events.UpdateReference(c.Request().Context(), a, c.Param("id"), c.Param("ref_id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ref)
+	return withBody(c, http.StatusOK, func(ctx context.Context, a actor.Actor, in events.ReferencePatch) (any, error) {
+		return s.Events.UpdateReference(ctx, a, c.Param("id"), c.Param("ref_id"), in)
+	})
 }
 
 func (s *Server) deleteReference(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	if err := s.Events.DeleteReference(c.Request().Context(), a, c.Param("id"), c.Param("ref_id")); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return noContent(c, func(ctx context.Context, a actor.Actor) error {
+		return s.Events.DeleteReference(ctx, a, c.Param("id"), c.Param("ref_id"))
+	})
 }

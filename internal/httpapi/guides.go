@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/guides"
 )
@@ -35,47 +37,21 @@ func (s *Server) listGuides(c echo.Context) error {
 }
 
 func (s *Server) createGuide(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in guides.GuideInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	g, err := s.Guides.Create(c.Request().Context(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, g)
+	return withBody(c, http.StatusCreated, func(ctx context.Context, a actor.Actor, in guides.GuideInput) (any, error) {
+		return s.Guides.Create(ctx, a, in)
+	})
 }
 
 func (s *Server) getGuide(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	g, err := s.Guides.Get(c.Request().Context(), a, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, g)
+	return asCaller(c, http.StatusOK, func(ctx context.Context, a actor.Actor) (any, error) {
+		return s.Guides.Get(ctx, a, c.Param("id"))
+	})
 }
 
 func (s *Server) saveGuide(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in guides.SaveInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	g, err := s.Guides.Save(c.Request().Context(), a, c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, g)
+	return withBody(c, http.StatusOK, func(ctx context.Context, a actor.Actor, in guides.SaveInput) (any, error) {
+		return s.Guides.Save(ctx, a, c.Param("id"), in)
+	})
 }
 
 // copyGuide takes an optional body: with none, the copy is of the current
@@ -102,15 +78,9 @@ func (s *Server) archiveGuide(c echo.Context) error   { return s.setGuideArchive
 func (s *Server) unarchiveGuide(c echo.Context) error { return s.setGuideArchived(c, false) }
 
 func (s *Server) setGuideArchived(c echo.Context, archived bool) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	g, err := s.Guides.SetArchived(c.Request().Context(), a, c.Param("id"), archived)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, g)
+	return asCaller(c, http.StatusOK, func(ctx context.Context, a actor.Actor) (any, error) {
+		return s.Guides.SetArchived(ctx, a, c.Param("id"), archived)
+	})
 }
 
 func (s *Server) listGuideVersions(c echo.Context) error {
@@ -230,19 +200,9 @@ func (s *Server) importGuide(c echo.Context) error {
 }
 
 func (s *Server) renderGuide(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in guides.RenderInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	r, err := s.Guides.Render(c.Request().Context(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return withBody(c, http.StatusOK, func(ctx context.Context, a actor.Actor, in guides.RenderInput) (any, error) {
+		return s.Guides.Render(ctx, a, in)
+	})
 }
 
 // printInput reads what the print and PDF views render: the version in the

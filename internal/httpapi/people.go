@@ -2,11 +2,13 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/people"
 )
@@ -87,35 +89,15 @@ func (s *Server) getPerson(c echo.Context) error {
 }
 
 func (s *Server) createPerson(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in people.PersonInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	p, err := s.People.Create(c.Request().Context(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, p)
+	return withBody(c, http.StatusCreated, func(ctx context.Context, a actor.Actor, in people.PersonInput) (any, error) {
+		return s.People.Create(ctx, a, in)
+	})
 }
 
 func (s *Server) updatePerson(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in people.PersonPatch
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	p, err := s.People.Update(c.Request().Context(), a, c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return withBody(c, http.StatusOK, func(ctx context.Context, a actor.Actor, in people.PersonPatch) (any, error) {
+		return s.People.Update(ctx, a, c.Param("id"), in)
+	})
 }
 
 func (s *Server) importPeople(c echo.Context) error {

@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/debrief-dev/debrief/internal/accounts"
+	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/pagination"
 )
@@ -51,47 +53,21 @@ func (s *Server) listUsers(c echo.Context) error {
 }
 
 func (s *Server) createUser(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in accounts.NewUser
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	u, err := s.Accounts.CreateUser(c.Request().Context(), a, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, u)
+	return withBody(c, http.StatusCreated, func(ctx context.Context, a actor.Actor, in accounts.NewUser) (any, error) {
+		return s.Accounts.CreateUser(ctx, a, in)
+	})
 }
 
 func (s *Server) getUser(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	u, err := s.Accounts.GetUser(c.Request().Context(), a, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, u)
+	return asCaller(c, http.StatusOK, func(ctx context.Context, a actor.Actor) (any, error) {
+		return s.Accounts.GetUser(ctx, a, c.Param("id"))
+	})
 }
 
 func (s *Server) updateUser(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	var in accounts.UserPatch
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	u, err := s.Accounts.UpdateUser(c.Request().Context(), a, c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, u)
+	return withBody(c, http.StatusOK, func(ctx context.Context, a actor.Actor, in accounts.UserPatch) (any, error) {
+		return s.Accounts.UpdateUser(ctx, a, c.Param("id"), in)
+	})
 }
 
 func (s *Server) listTokens(c echo.Context) error {
@@ -127,14 +103,9 @@ func (s *Server) createToken(c echo.Context) error {
 }
 
 func (s *Server) revokeToken(c echo.Context) error {
-	a, err := caller(c)
-	if err != nil {
-		return err
-	}
-	if err := s.Accounts.RevokeToken(c.Request().Context(), a, c.Param("id")); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return noContent(c, func(ctx context.Context, a actor.Actor) error {
+		return s.Accounts.RevokeToken(ctx, a, c.Param("id"))
+	})
 }
 
 // pageParams reads limit and cursor.
