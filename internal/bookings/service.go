@@ -584,8 +584,8 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 		}
 		q = q.Where("bookings.event_id = ?", eid)
 	}
-	from, okFrom := parseBound(&f, "from", flt.From, false)
-	to, okTo := parseBound(&f, "to", flt.To, true)
+	from, okFrom := pagination.ParseBound(&f, "from", flt.From, false)
+	to, okTo := pagination.ParseBound(&f, "to", flt.To, true)
 	if okFrom {
 		q = q.Where("bookings.end_at > ?", from)
 	}
@@ -596,7 +596,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 		f.Add("to", "must be after from")
 	}
 	if page.Cursor != "" {
-		at, id, err := decodeCursor(page.Cursor)
+		at, id, err := pagination.DecodeTimeID(page.Cursor)
 		if err != nil {
 			return BookingList{}, err
 		}
@@ -615,27 +615,13 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 	if len(rows) > page.Limit {
 		rows = rows[:page.Limit]
 		last := rows[len(rows)-1]
-		next = pagination.Encode(last.StartAt.UTC().Format(time.RFC3339Nano), last.ID)
+		next = pagination.EncodeTimeID(last.StartAt, last.ID)
 	}
 	items, err := s.views(ctx, s.db, rows)
 	if err != nil {
 		return BookingList{}, err
 	}
 	return BookingList{Items: items, NextCursor: next}, nil
-}
-
-func decodeCursor(c string) (time.Time, string, error) {
-	key, err := pagination.Decode(c, 2)
-	if err != nil {
-		return time.Time{}, "", err
-	}
-	at, errT := time.Parse(time.RFC3339Nano, key[0])
-	id, okID := normID(key[1])
-	if errT != nil || !okID {
-		return time.Time{}, "", &apperr.Error{Code: apperr.Invalid, Message: "cursor is not one this server issued",
-			Fields: []apperr.FieldError{{Field: "cursor", Message: "malformed cursor"}}}
-	}
-	return normTime(at), id, nil
 }
 
 // writable loads a booking for a change: not found when the caller may

@@ -80,27 +80,6 @@ func checkSpan(f *apperr.Fields, start, end time.Time) {
 
 func normTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// parseBound reads a list filter bound: RFC 3339, or a UTC date. For the
-// upper bound a date means "up to the end of that day".
-func parseBound(f *apperr.Fields, field, s string, endOfDay bool) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, false
-	}
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		if endOfDay {
-			return d.AddDate(0, 0, 1), true
-		}
-		return d, true
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		f.Add(field, "must be a date (YYYY-MM-DD) or an RFC 3339 time")
-		return time.Time{}, false
-	}
-	return normTime(t), true
-}
-
 // normID returns the canonical form of a UUID so lookups match on SQLite
 // (text) as they do on PostgreSQL (uuid), and so a malformed id never
 // reaches PostgreSQL, which would reject it with a server error.

@@ -396,19 +396,15 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 		q = q.Where("EXISTS (SELECT 1 FROM event_systems es WHERE es.event_id = events.id AND LOWER(es.system) = ?)",
 			strings.ToLower(sys))
 	}
-	from, _, okFrom := parseBound(&f, "from", flt.From, false)
-	to, toExclusive, okTo := parseBound(&f, "to", flt.To, true)
+	from, okFrom := pagination.ParseBound(&f, "from", flt.From, false)
+	to, okTo := pagination.ParseBound(&f, "to", flt.To, true)
 	if okFrom {
 		q = q.Where("events.started_at >= ?", from)
 	}
 	if okTo {
-		if toExclusive {
-			q = q.Where("events.started_at < ?", to)
-		} else {
-			q = q.Where("events.started_at <= ?", to)
-		}
+		q = q.Where("events.started_at < ?", to)
 	}
-	if okFrom && okTo && (to.Before(from) || (toExclusive && to.Equal(from))) {
+	if okFrom && okTo && !to.After(from) {
 		f.Add("to", "must not be before from")
 	}
 	if text := strings.TrimSpace(flt.Q); text != "" {
@@ -417,7 +413,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 		q = q.Where(`(LOWER(events.title) LIKE ? ESCAPE '\' OR LOWER(events.summary) LIKE ? ESCAPE '\')`, pat, pat)
 	}
 	if page.Cursor != "" {
-		at, id, err := decodeCursor(page.Cursor)
+		at, id, err := pagination.DecodeTimeID(page.Cursor)
 		if err != nil {
 			return EventList{}, err
 		}
@@ -438,29 +434,13 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 	if len(rows) > page.Limit {
 		rows = rows[:page.Limit]
 		last := rows[len(rows)-1]
-		next = pagination.Encode(utc(last.StartedAt).Format(time.RFC3339Nano), last.ID)
+		next = pagination.EncodeTimeID(utc(last.StartedAt), last.ID)
 	}
 	items, err := enrich(ctx, s.db, rows)
 	if err != nil {
 		return EventList{}, err
 	}
 	return EventList{Items: items, NextCursor: next}, nil
-}
-
-func decodeCursor(c string) (time.Time, string, error) {
-	key, err := pagination.Decode(c, 2)
-	if err != nil {
-		return time.Time{}, "", err
-	}
-	at, errT := time.Parse(time.RFC3339Nano, key[0])
-	id, okID := normID(key[1])
-	if errT != nil || !okID {
-		// Same wording as a malformed cursor: the client only needs to know
-		// it did not come from us.
-		return time.Time{}, "", &apperr.Error{Code: apperr.Invalid, Message: "cursor is not one this server issued",
-			Fields: []apperr.FieldError{{Field: "cursor", Message: "malformed cursor"}}}
-	}
-	return normTime(at), id, nil
 }
 
 // escapeLike makes % and _ in a search match themselves.

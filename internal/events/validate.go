@@ -70,28 +70,6 @@ func parseTime(f *apperr.Fields, field, s string, required bool) (time.Time, boo
 
 func normTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// parseBound reads a list filter bound: RFC 3339, or a UTC date. For the
-// upper bound (endOfDay) a date means "up to the end of that day" and a time
-// is exclusive, so consecutive ranges [a, b) and [b, c) never share an event.
-func parseBound(f *apperr.Fields, field, s string, endOfDay bool) (t time.Time, exclusive bool, ok bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, false, false
-	}
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		if endOfDay {
-			return d.AddDate(0, 0, 1), true, true
-		}
-		return d, false, true
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		f.Add(field, "must be a date (YYYY-MM-DD) or an RFC 3339 time")
-		return time.Time{}, false, false
-	}
-	return normTime(t), endOfDay, true
-}
-
 // normID returns the canonical form of a UUID so lookups match on SQLite
 // (text) as they do on PostgreSQL (uuid), and so a malformed id never
 // reaches PostgreSQL, which would reject it with a server error.
