@@ -22,6 +22,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
+	"github.com/debrief-dev/debrief/internal/idgen"
 	"github.com/debrief-dev/debrief/internal/nullable"
 	"github.com/debrief-dev/debrief/internal/pagination"
 )
@@ -163,8 +164,6 @@ func NewService(db *gorm.DB, o Options) (*Service, error) {
 
 func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
 
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
 func randomToken(n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
@@ -250,7 +249,7 @@ func (s *Service) insertUser(ctx context.Context, tx *gorm.DB, in NewUser) (user
 		return userRow{}, err
 	}
 	now := s.now()
-	u := userRow{ID: newID(), Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash,
+	u := userRow{ID: idgen.New(), Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash,
 		Active: true, CreatedAt: now, UpdatedAt: now}
 	if in.PersonID != nil && *in.PersonID != "" {
 		if err := s.checkPerson(ctx, tx, *in.PersonID); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
+	"github.com/debrief-dev/debrief/internal/idgen"
 )
 
 // Session is what a signed-in browser learns about itself.
@@ -265,7 +266,7 @@ func (s *Service) createToken(ctx context.Context, actorID, userID, name string)
 			Fields: []apperr.FieldError{{Field: "name", Message: "must be 1 to 100 characters"}}}
 	}
 	secret := tokenPrefix + randomToken(32)
-	row := tokenRow{ID: newID(), UserID: userID, Name: name, Prefix: secret[:len(tokenPrefix)+6],
+	row := tokenRow{ID: idgen.New(), UserID: userID, Name: name, Prefix: secret[:len(tokenPrefix)+6],
 		TokenHash: digest(secret), CreatedAt: s.now()}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
 	"github.com/debrief-dev/debrief/internal/calendar"
+	"github.com/debrief-dev/debrief/internal/idgen"
 )
 
 // How far back a feed reaches. Calendar apps keep what they have already
@@ -87,11 +88,11 @@ func (s *Service) RevokeFeed(ctx context.Context, a actor.Actor, personID string
 }
 
 func (s *Service) feedAccess(a actor.Actor, personID string) (string, error) {
-	pid, ok := normID(personID)
+	pid, ok := idgen.Canonical(personID)
 	if !ok {
 		return "", apperr.NotFoundf("person not found")
 	}
-	if own, _ := normID(a.PersonID); !a.RunsEvents() && own != pid {
+	if own, _ := idgen.Canonical(a.PersonID); !a.RunsEvents() && own != pid {
 		return "", apperr.Forbiddenf("you can only manage your own calendar feed")
 	}
 	return pid, nil
@@ -154,7 +155,7 @@ func (s *Service) FeedBookings(ctx context.Context, token string) (FeedPerson, [
 func (s *Service) BusyFor(ctx context.Context, personIDs []string, start, end time.Time) (map[string][]calendar.Interval, error) {
 	ids := make([]string, 0, len(personIDs))
 	for _, raw := range personIDs {
-		if id, ok := normID(raw); ok {
+		if id, ok := idgen.Canonical(raw); ok {
 			ids = append(ids, id)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/debrief-dev/debrief/internal/audit"
 	"github.com/debrief-dev/debrief/internal/calendar"
+	"github.com/debrief-dev/debrief/internal/idgen"
 )
 
 // maxWriteSteps bounds the create → get → update dance of one push. Each
@@ -151,7 +152,7 @@ func (s *Service) CancelRemote(ctx context.Context, bookingID string, attempt, m
 // another calendar. A booking that does not exist is a give-up: bookings
 // are never deleted, so the job's argument is wrong.
 func (s *Service) jobRow(ctx context.Context, bookingID string) (bookingRow, calendar.Provider, bool, error) {
-	id, ok := normID(bookingID)
+	id, ok := idgen.Canonical(bookingID)
 	if !ok {
 		return bookingRow{}, nil, true, &GiveUpError{Err: fmt.Errorf("booking job: %q is not a booking id", bookingID)}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
 	"github.com/debrief-dev/debrief/internal/calendar"
+	"github.com/debrief-dev/debrief/internal/idgen"
 	"github.com/debrief-dev/debrief/internal/pagination"
 )
 
@@ -213,7 +214,7 @@ func (s *Service) organizerByEmail(ctx context.Context, tx *gorm.DB, f *apperr.F
 // lookupPerson resolves a person id from input; it must exist and be
 // active. Problems become field errors; only database failures return.
 func lookupPerson(ctx context.Context, db *gorm.DB, f *apperr.Fields, field, raw string) (*personRow, error) {
-	id, ok := normID(raw)
+	id, ok := idgen.Canonical(raw)
 	if !ok {
 		f.Add(field, "no person with this id")
 		return nil, nil
@@ -250,7 +251,7 @@ func resolveAttendees(ctx context.Context, tx *gorm.DB, f *apperr.Fields, in []A
 	bad := false
 	for i, a := range in {
 		field := fmt.Sprintf("attendees[%d].person_id", i)
-		id, ok := normID(a.PersonID)
+		id, ok := idgen.Canonical(a.PersonID)
 		switch {
 		case !ok:
 			f.Add(field, "no person with this id")
@@ -353,16 +354,13 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, in Input) (Booking,
 		f.Add("provider", "%q is not configured; use one of %s", provider, strings.Join(s.providerNames(), ", "))
 	}
 
-	id, err := newID()
-	if err != nil {
-		return Booking{}, fmt.Errorf("new booking id: %w", err)
-	}
+	id := idgen.New()
 	now := s.clock()
 	var (
 		atts  []attendeeRow
 		orgID *string
 	)
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		org, err := s.resolveOrganizer(ctx, tx, &f, a, in, provider)
 		if err != nil {
 			return err
@@ -431,7 +429,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, in Input) (Booking,
 }
 
 func lookupEvent(ctx context.Context, tx *gorm.DB, f *apperr.Fields, raw string) (*string, error) {
-	id, ok := normID(raw)
+	id, ok := idgen.Canonical(raw)
 	if !ok {
 		f.Add("event_id", "no event with this id")
 		return nil, nil
@@ -570,7 +568,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 		q = q.Where("bookings.status = ?", string(flt.Status))
 	}
 	if raw := strings.TrimSpace(flt.PersonID); raw != "" {
-		pid, ok := normID(raw)
+		pid, ok := idgen.Canonical(raw)
 		if !ok {
 			f.Add("person_id", "no person with this id")
 		}
@@ -578,7 +576,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 			" WHERE fa.booking_id = bookings.id AND fa.person_id = ?))", pid, pid)
 	}
 	if raw := strings.TrimSpace(flt.EventID); raw != "" {
-		eid, ok := normID(raw)
+		eid, ok := idgen.Canonical(raw)
 		if !ok {
 			f.Add("event_id", "no event with this id")
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
+	"github.com/debrief-dev/debrief/internal/idgen"
 )
 
 // Rows mirror the migrated tables. Automatic timestamps are off because
@@ -101,7 +102,7 @@ func visible(a actor.Actor) func(*gorm.DB) *gorm.DB {
 		if a.RunsEvents() {
 			return db
 		}
-		pid, ok := normID(a.PersonID)
+		pid, ok := idgen.Canonical(a.PersonID)
 		if !ok {
 			return db.Where("1 = 0")
 		}
@@ -115,7 +116,7 @@ func notFoundBooking() error { return apperr.NotFoundf("booking not found") }
 // findBooking loads a booking the caller may see. Malformed ids are simply
 // not found: PostgreSQL would reject them as uuids with a server error.
 func findBooking(ctx context.Context, db *gorm.DB, a actor.Actor, rawID string) (bookingRow, error) {
-	id, ok := normID(rawID)
+	id, ok := idgen.Canonical(rawID)
 	if !ok {
 		return bookingRow{}, notFoundBooking()
 	}

@@ -7,8 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"github.com/debrief-dev/debrief/internal/apperr"
 )
 
@@ -79,25 +77,6 @@ func checkSpan(f *apperr.Fields, start, end time.Time) {
 }
 
 func normTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
-
-// normID returns the canonical form of a UUID so lookups match on SQLite
-// (text) as they do on PostgreSQL (uuid), and so a malformed id never
-// reaches PostgreSQL, which would reject it with a server error.
-func normID(s string) (string, bool) {
-	u, err := uuid.Parse(strings.TrimSpace(s))
-	if err != nil {
-		return "", false
-	}
-	return u.String(), true
-}
-
-func newID() (string, error) {
-	u, err := uuid.NewV7()
-	if err != nil {
-		return "", err
-	}
-	return u.String(), nil
-}
 
 func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 

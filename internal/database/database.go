@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -258,4 +259,10 @@ func (d sqliteDialector) Translate(err error) error {
 		return gorm.ErrCheckConstraintViolated
 	}
 	return err
+}
+
+// EscapeLike makes % and _ in a search term match themselves in a
+// `LIKE ? ESCAPE '\'` pattern, on both dialects.
+func EscapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
+	"github.com/debrief-dev/debrief/internal/idgen"
 )
 
 func toEntry(t timelineRow, people map[string]personRow) TimelineEntry {
@@ -114,10 +115,7 @@ func (s *Service) AddTimelineEntry(ctx context.Context, a actor.Actor, eventID s
 		if err != nil {
 			return err
 		}
-		id, err := newID()
-		if err != nil {
-			return fmt.Errorf("new timeline entry id: %w", err)
-		}
+		id := idgen.New()
 		now := s.clock()
 		row := timelineRow{
 			ID: id, EventID: ev.ID, OccurredAt: occurred,
@@ -226,7 +224,7 @@ func (s *Service) DeleteTimelineEntry(ctx context.Context, a actor.Actor, eventI
 // another event is not found, so ids cannot be used across events.
 func findChild[T any](ctx context.Context, tx *gorm.DB, eventID, rawID, what string) (T, error) {
 	var zero T
-	id, ok := normID(rawID)
+	id, ok := idgen.Canonical(rawID)
 	if !ok {
 		return zero, apperr.NotFoundf("%s not found", what)
 	}
@@ -241,7 +239,7 @@ func findChild[T any](ctx context.Context, tx *gorm.DB, eventID, rawID, what str
 }
 
 func deleteChild[T any](ctx context.Context, tx *gorm.DB, eventID, rawID, what string) error {
-	id, ok := normID(rawID)
+	id, ok := idgen.Canonical(rawID)
 	if !ok {
 		return apperr.NotFoundf("%s not found", what)
 	}
@@ -309,10 +307,7 @@ func (s *Service) AddInvolvement(ctx context.Context, a actor.Actor, eventID str
 		if dup {
 			return duplicateInvolvement(person.Name, in.Role)
 		}
-		id, err := newID()
-		if err != nil {
-			return fmt.Errorf("new involvement id: %w", err)
-		}
+		id := idgen.New()
 		now := s.clock()
 		row := involvementRow{ID: id, EventID: ev.ID, PersonID: person.ID, Role: string(in.Role), Note: note,
 			CreatedAt: now, UpdatedAt: now}
@@ -405,10 +400,7 @@ func checkReference(f *apperr.Fields, r *referenceRow) {
 func (s *Service) AddReference(ctx context.Context, a actor.Actor, eventID string, in ReferenceInput) (Reference, error) {
 	var out Reference
 	err := s.write(ctx, a, eventID, func(tx *gorm.DB, ev eventRow) error {
-		id, err := newID()
-		if err != nil {
-			return fmt.Errorf("new reference id: %w", err)
-		}
+		id := idgen.New()
 		row := referenceRow{ID: id, EventID: ev.ID, URL: in.URL, Label: in.Label, Kind: string(in.Kind), CreatedAt: s.clock()}
 		var f apperr.Fields
 		checkReference(&f, &row)

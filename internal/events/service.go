@@ -13,6 +13,8 @@ import (
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
+	"github.com/debrief-dev/debrief/internal/database"
+	"github.com/debrief-dev/debrief/internal/idgen"
 	"github.com/debrief-dev/debrief/internal/pagination"
 )
 
@@ -120,12 +122,9 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, in EventInput) (Eve
 	checkLen(&f, "severity", severity, 0, maxSeverity)
 	systems := cleanSystems(&f, in.Systems)
 
-	id, err := newID()
-	if err != nil {
-		return EventDetail{}, fmt.Errorf("new event id: %w", err)
-	}
+	id := idgen.New()
 	now := s.clock()
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		inv, err := lookupPerson(ctx, tx, &f, "investigator_id", in.InvestigatorID, true)
 		if err != nil {
 			return err
@@ -312,7 +311,7 @@ func (s *Service) Update(ctx context.Context, a actor.Actor, id string, p EventP
 			if row.InvestigatorID != nil {
 				cur = *row.InvestigatorID
 			}
-			norm, _ := normID(raw)
+			norm, _ := idgen.Canonical(raw)
 			switch {
 			case raw == "":
 				set["investigator_id"] = nil
@@ -409,7 +408,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 	}
 	if text := strings.TrimSpace(flt.Q); text != "" {
 		checkLen(&f, "q", text, 1, maxQueryChars)
-		pat := "%" + escapeLike(strings.ToLower(text)) + "%"
+		pat := "%" + database.EscapeLike(strings.ToLower(text)) + "%"
 		q = q.Where(`(LOWER(events.title) LIKE ? ESCAPE '\' OR LOWER(events.summary) LIKE ? ESCAPE '\')`, pat, pat)
 	}
 	if page.Cursor != "" {
@@ -441,11 +440,6 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 		return EventList{}, err
 	}
 	return EventList{Items: items, NextCursor: next}, nil
-}
-
-// escapeLike makes % and _ in a search match themselves.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Systems lists every system named on an event the caller may see, with how

@@ -13,6 +13,7 @@ import (
 
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
+	"github.com/debrief-dev/debrief/internal/idgen"
 )
 
 // Rows mirror the migrated tables. Automatic timestamps are off because
@@ -108,7 +109,7 @@ func visible(a actor.Actor) func(*gorm.DB) *gorm.DB {
 		case a.RunsEvents():
 			return db
 		case a.Role == actor.Member:
-			pid, ok := normID(a.PersonID)
+			pid, ok := idgen.Canonical(a.PersonID)
 			if !ok {
 				// A member without a linked person takes part in nothing.
 				return db.Where("1 = 0")
@@ -128,7 +129,7 @@ func notFoundEvent() error { return apperr.NotFoundf("event not found") }
 // findEvent loads an event the caller may see. Malformed ids are simply not
 // found: PostgreSQL would reject them as uuids with a server error.
 func findEvent(ctx context.Context, db *gorm.DB, a actor.Actor, rawID string) (eventRow, error) {
-	id, ok := normID(rawID)
+	id, ok := idgen.Canonical(rawID)
 	if !ok {
 		return eventRow{}, notFoundEvent()
 	}
@@ -165,7 +166,7 @@ func lookupPerson(ctx context.Context, db *gorm.DB, f *apperr.Fields, field, raw
 	if strings.TrimSpace(raw) == "" {
 		return nil, nil
 	}
-	id, ok := normID(raw)
+	id, ok := idgen.Canonical(raw)
 	if !ok {
 		f.Add(field, "no person with this id")
 		return nil, nil

@@ -7,8 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"github.com/debrief-dev/debrief/internal/apperr"
 )
 
@@ -69,25 +67,6 @@ func parseTime(f *apperr.Fields, field, s string, required bool) (time.Time, boo
 }
 
 func normTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
-
-// normID returns the canonical form of a UUID so lookups match on SQLite
-// (text) as they do on PostgreSQL (uuid), and so a malformed id never
-// reaches PostgreSQL, which would reject it with a server error.
-func normID(s string) (string, bool) {
-	u, err := uuid.Parse(strings.TrimSpace(s))
-	if err != nil {
-		return "", false
-	}
-	return u.String(), true
-}
-
-func newID() (string, error) {
-	u, err := uuid.NewV7()
-	if err != nil {
-		return "", err
-	}
-	return u.String(), nil
-}
 
 // cleanSystems trims names, drops blanks and removes duplicates ignoring
 // case, keeping the first spelling: "Payments" and "payments" on one event

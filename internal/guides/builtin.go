@@ -14,6 +14,7 @@ import (
 
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
+	"github.com/debrief-dev/debrief/internal/idgen"
 )
 
 // builtinGuide is one shipped guide, parsed and validated.
@@ -105,10 +106,7 @@ func (s *Service) ensureBuiltin(ctx context.Context, b builtinGuide) error {
 		}
 		now := s.clock()
 		if len(rows) == 0 {
-			id, err := newID()
-			if err != nil {
-				return err
-			}
+			id := idgen.New()
 			g := guideRow{ID: id, Slug: b.slug, Title: b.title, Kind: string(b.kind), Description: b.description,
 				Builtin: true, AddOn: b.kind.IsAddOn(), CurrentVersion: 1, CreatedAt: now, UpdatedAt: now}
 			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&g)

@@ -12,6 +12,8 @@ import (
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
+	"github.com/debrief-dev/debrief/internal/database"
+	"github.com/debrief-dev/debrief/internal/idgen"
 	"github.com/debrief-dev/debrief/internal/pagination"
 )
 
@@ -48,7 +50,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 	}
 	if text := strings.TrimSpace(flt.Q); text != "" {
 		checkLen(&f, "q", text, 1, maxQueryChars)
-		pat := "%" + escapeLike(strings.ToLower(text)) + "%"
+		pat := "%" + database.EscapeLike(strings.ToLower(text)) + "%"
 		q = q.Where(`(LOWER(title) LIKE ? ESCAPE '\' OR LOWER(description) LIKE ? ESCAPE '\')`, pat, pat)
 	}
 	// Built-ins sort first; rank is that order as a number both dialects
@@ -60,7 +62,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, flt ListFilter, page 
 			return GuideList{}, err
 		}
 		r, errR := strconv.Atoi(key[0])
-		id, okID := normID(key[2])
+		id, okID := idgen.Canonical(key[2])
 		if errR != nil || !okID {
 			return GuideList{}, &apperr.Error{Code: apperr.Invalid, Message: "cursor is not one this server issued",
 				Fields: []apperr.FieldError{{Field: "cursor", Message: "malformed cursor"}}}
@@ -150,10 +152,7 @@ type newGuide struct {
 }
 
 func (s *Service) insertGuide(ctx context.Context, a actor.Actor, n newGuide) (GuideDetail, error) {
-	id, err := newID()
-	if err != nil {
-		return GuideDetail{}, err
-	}
+	id := idgen.New()
 	slug, err := customSlug(n.title)
 	if err != nil {
 		return GuideDetail{}, err

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"gorm.io/gorm"
 
 	"github.com/debrief-dev/debrief/internal/apperr"
+	"github.com/debrief-dev/debrief/internal/idgen"
 )
 
 // Rows mirror the migrated tables. Automatic timestamps are off because the
@@ -117,25 +117,6 @@ func isSlug(s string) bool {
 	return true
 }
 
-// normID returns the canonical form of a UUID so lookups match on SQLite
-// (text) as on PostgreSQL (uuid), and a malformed id never reaches
-// PostgreSQL, which would reject it with a server error.
-func normID(s string) (string, bool) {
-	u, err := uuid.Parse(strings.TrimSpace(s))
-	if err != nil {
-		return "", false
-	}
-	return u.String(), true
-}
-
-func newID() (string, error) {
-	u, err := uuid.NewV7()
-	if err != nil {
-		return "", fmt.Errorf("new id: %w", err)
-	}
-	return u.String(), nil
-}
-
 func notFoundGuide(ref string) error {
 	return apperr.NotFoundf("no guide %q", ref)
 }
@@ -145,7 +126,7 @@ func notFoundGuide(ref string) error {
 func findGuide(ctx context.Context, db *gorm.DB, ref string) (guideRow, error) {
 	ref = strings.TrimSpace(ref)
 	q := db.WithContext(ctx)
-	if id, ok := normID(ref); ok {
+	if id, ok := idgen.Canonical(ref); ok {
 		q = q.Where("id = ?", id)
 	} else if isSlug(ref) {
 		q = q.Where("slug = ?", ref)
@@ -215,9 +196,4 @@ func insertVersion(ctx context.Context, tx *gorm.DB, row versionRow) error {
 		return fmt.Errorf("insert guide version: %w", err)
 	}
 	return nil
-}
-
-// escapeLike makes % and _ in a search match themselves.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
+	"github.com/debrief-dev/debrief/internal/idgen"
 )
 
 // Import columns, in the order the API contract lists them.
@@ -279,7 +280,7 @@ func (im *importer) run(ctx context.Context, a actor.Actor) error {
 	if err := im.write(ctx); err != nil {
 		return err
 	}
-	return audit.Record(ctx, im.tx, a.UserID, "people.import", "people", newID(), map[string]any{
+	return audit.Record(ctx, im.tx, a.UserID, "people.import", "people", idgen.New(), map[string]any{
 		"dry_run": im.report.DryRun, "rows": len(im.f.rows) + len(im.f.errors), "created": im.report.Created,
 		"updated": im.report.Updated, "unchanged": im.report.Unchanged, "errors": len(im.report.Errors),
 	})
@@ -511,7 +512,7 @@ func (im *importer) write(ctx context.Context) error {
 		if old := im.byEmail[r.email]; old != nil {
 			r.next = *old
 		} else {
-			r.next = personRow{ID: newID(), Email: r.email, Active: true, Systems: "[]",
+			r.next = personRow{ID: idgen.New(), Email: r.email, Active: true, Systems: "[]",
 				WorkingHours: defaultHours, CreatedAt: now}
 		}
 		r.next.Name = r.name

@@ -10,6 +10,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
+	"github.com/debrief-dev/debrief/internal/idgen"
 )
 
 // DefaultLevels is the ladder a new installation starts with.
@@ -53,7 +54,7 @@ func (s *Service) EnsureDefaultLevels(ctx context.Context) error {
 		now := s.timestamp()
 		rows := make([]levelRow, 0, len(DefaultLevels()))
 		for i, name := range DefaultLevels() {
-			rows = append(rows, levelRow{ID: newID(), Name: name, Position: i + 1, CreatedAt: now})
+			rows = append(rows, levelRow{ID: idgen.New(), Name: name, Position: i + 1, CreatedAt: now})
 		}
 		if err := tx.Create(&rows).Error; err != nil {
 			return fmt.Errorf("insert default levels: %w", err)
@@ -102,7 +103,7 @@ func (s *Service) ReplaceLevels(ctx context.Context, a actor.Actor, in []LevelIn
 		}
 		want[i].name = name
 		if l.ID != nil && strings.TrimSpace(*l.ID) != "" {
-			id, ok := canonicalID(*l.ID)
+			id, ok := idgen.Canonical(*l.ID)
 			switch {
 			case !ok:
 				v.Add(fmt.Sprintf("levels[%d].id", i), "no level with id %q", *l.ID)
@@ -174,7 +175,7 @@ func (s *Service) ReplaceLevels(ctx context.Context, a actor.Actor, in []LevelIn
 		for i, w := range want {
 			pos := i + 1
 			if w.id == "" {
-				created = append(created, levelRow{ID: newID(), Name: w.name, Position: pos, CreatedAt: now})
+				created = append(created, levelRow{ID: idgen.New(), Name: w.name, Position: pos, CreatedAt: now})
 				continue
 			}
 			if old := current[w.id]; old.Name != w.name || old.Position != pos {

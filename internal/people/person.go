@@ -11,6 +11,8 @@ import (
 	"github.com/debrief-dev/debrief/internal/actor"
 	"github.com/debrief-dev/debrief/internal/apperr"
 	"github.com/debrief-dev/debrief/internal/audit"
+	"github.com/debrief-dev/debrief/internal/database"
+	"github.com/debrief-dev/debrief/internal/idgen"
 	"github.com/debrief-dev/debrief/internal/pagination"
 )
 
@@ -20,7 +22,7 @@ const maxChainDepth = 10000
 
 // Get returns one person, active or not.
 func (s *Service) Get(ctx context.Context, id string) (Person, error) {
-	cid, ok := canonicalID(id)
+	cid, ok := idgen.Canonical(id)
 	if !ok {
 		return Person{}, apperr.NotFoundf("no person with id %q", id)
 	}
@@ -40,7 +42,7 @@ func (s *Service) Get(ctx context.Context, id string) (Person, error) {
 func (s *Service) GetMany(ctx context.Context, ids []string) ([]Person, error) {
 	canon := make([]string, 0, len(ids))
 	for _, id := range ids {
-		cid, ok := canonicalID(id)
+		cid, ok := idgen.Canonical(id)
 		if !ok {
 			return nil, apperr.NotFoundf("no person with id %q", id)
 		}
@@ -75,7 +77,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, in PersonInput) (Pe
 	}
 	c := newChecker()
 	var v apperr.Fields
-	row := personRow{ID: newID(), Active: true}
+	row := personRow{ID: idgen.New(), Active: true}
 	var problem string
 	if row.Name, problem = c.name(in.Name); problem != "" {
 		v.Add("name", "%s", problem)
@@ -160,7 +162,7 @@ func (s *Service) Update(ctx context.Context, a actor.Actor, id string, patch Pe
 	if err := requireEditor(a); err != nil {
 		return Person{}, err
 	}
-	cid, ok := canonicalID(id)
+	cid, ok := idgen.Canonical(id)
 	if !ok {
 		return Person{}, apperr.NotFoundf("no person with id %q", id)
 	}
@@ -378,7 +380,7 @@ func (m managerChoice) resolve(ctx context.Context, tx *gorm.DB, v *apperr.Field
 		v.Add("manager_id", "give manager_id or manager_email, not both")
 		return nil, nil
 	case idVal != "":
-		id, ok := canonicalID(idVal)
+		id, ok := idgen.Canonical(idVal)
 		if !ok {
 			v.Add("manager_id", "no person with id %q", idVal)
 			return nil, nil
@@ -505,7 +507,7 @@ func (s *Service) List(ctx context.Context, f ListFilter) (PersonList, error) {
 			Fields: []apperr.FieldError{{Field: "active", Message: "must be true, false or all"}}}
 	}
 	if t := strings.TrimSpace(f.Q); t != "" {
-		pat := "%" + escapeLike(t) + "%"
+		pat := "%" + database.EscapeLike(t) + "%"
 		q = q.Where(`(lower(p.name) LIKE lower(?) ESCAPE '\' OR lower(p.email) LIKE lower(?) ESCAPE '\' OR lower(p.team) LIKE lower(?) ESCAPE '\')`,
 			pat, pat, pat)
 	}
@@ -520,7 +522,7 @@ func (s *Service) List(ctx context.Context, f ListFilter) (PersonList, error) {
 		if err != nil {
 			return PersonList{}, err
 		}
-		id, ok := canonicalID(key[1])
+		id, ok := idgen.Canonical(key[1])
 		if !ok {
 			return PersonList{}, &apperr.Error{Code: apperr.Invalid, Message: "cursor is not one this server issued",
 				Fields: []apperr.FieldError{{Field: "cursor", Message: "malformed cursor"}}}
@@ -541,10 +543,6 @@ func (s *Service) List(ctx context.Context, f ListFilter) (PersonList, error) {
 		out.Items = append(out.Items, v.person())
 	}
 	return out, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Teams lists team names with their number of active people, by name.
@@ -597,7 +595,7 @@ func (s *Service) ManagerOf(ctx context.Context, personIDs []string) (map[string
 func canonicalIDs(ids []string) []string {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
-		if c, ok := canonicalID(id); ok {
+		if c, ok := idgen.Canonical(id); ok {
 			out = append(out, c)
 		}
 	}

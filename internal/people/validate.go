@@ -9,8 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"github.com/debrief-dev/debrief/internal/scheduling"
 )
 
@@ -216,16 +214,3 @@ func levelName(s string) (string, string) {
 	}
 	return s, ""
 }
-
-// canonicalID returns the canonical form of a UUID, or false. PostgreSQL
-// stores ids as uuid and fails the whole query on a malformed one, so ids
-// from callers are checked before they reach SQL.
-func canonicalID(s string) (string, bool) {
-	u, err := uuid.Parse(strings.TrimSpace(s))
-	if err != nil {
-		return "", false
-	}
-	return u.String(), true
-}
-
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
